@@ -1,0 +1,49 @@
+# selfcheck: `make run` serves the app, `make test` runs every test. Both set up what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint check clean translations
+
+# The venv is rebuilt when pyproject.toml changes; the stamp files record what was installed.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/selfcheck check
+	$(BIN)/selfcheck serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check selfcheck tests
+	$(BIN)/python -m pytest
+
+check: $(VENV)/.installed
+	$(BIN)/selfcheck check
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+
+# Translations: extract every UI string, merge into the da and en catalogs, compile the .mo files.
+# Edit selfcheck/translations/da/LC_MESSAGES/messages.po, then run `make translations` again.
+translations: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	    -o selfcheck/translations/messages.pot .
+	for lang in da en; do \
+	  if [ -f selfcheck/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update --no-fuzzy-matching -i selfcheck/translations/messages.pot -d selfcheck/translations -l $$lang; \
+	  else \
+	    $(BIN)/pybabel init -i selfcheck/translations/messages.pot -d selfcheck/translations -l $$lang; \
+	  fi; \
+	done
+	$(BIN)/pybabel compile -d selfcheck/translations

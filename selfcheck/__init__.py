@@ -1,0 +1,39 @@
+"""selfcheck: a self-assessment of management by objectives for leadership teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from . import config
+from .content import load_questionnaire
+from .resources import templates_dir
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: the one place that wires config, content, i18n and views.
+
+    ``test_config`` replaces the environment, as in the Flask tutorial. The
+    questionnaire is loaded here, so an invalid ``questions.toml`` stops the app
+    from starting with every problem listed (``content.ContentError``).
+    """
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(templates_dir()))
+    app.config.from_mapping(config.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_mapping(config.from_environment())
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+
+    app.extensions["questionnaire"] = load_questionnaire(app.config["QUESTIONS_FILE"])
+
+    from flask_wtf.csrf import CSRFProtect
+
+    from . import i18n, views
+
+    CSRFProtect(app)
+    i18n.init_app(app)
+    views.init_app(app)
+    return app

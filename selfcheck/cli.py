@@ -1,0 +1,92 @@
+"""The ``selfcheck`` command.
+
+``selfcheck check`` works without the app (it is how a consultant checks an
+edited questionnaire); the other commands build the app with ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from .content import LANGUAGES, ContentError, load_questionnaire
+from .resources import default_questions_file
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """selfcheck: a self-assessment of management by objectives for leadership teams."""
+
+
+@main.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def check_command(path: Path | None) -> None:
+    """Validate a questionnaire file (default: SELFCHECK_QUESTIONS or questions.toml)."""
+    path = path or Path(os.environ.get("SELFCHECK_QUESTIONS") or default_questions_file())
+    try:
+        questionnaire = load_questionnaire(path)
+    except ContentError as exc:
+        click.echo(f"{path}: {len(exc.problems)} problem(s)", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    q = questionnaire
+    click.echo(f"{path}: OK")
+    click.echo(f"{q.title.da} (version {q.version})")
+    click.echo(f"Source: {q.source.title}, {q.source.publisher}, {q.source.year}")
+    click.echo(f"Languages: {', '.join(LANGUAGES)}")
+    labels = ", ".join(f"{p.value} {p.label.da}" for p in q.scale.points)
+    click.echo(f"Scale: {labels}; + {q.scale.dont_know.da}")
+    bands = []
+    for band in q.bands:
+        limit = f" < {band.below:g}" if band.below is not None else ""
+        bands.append(f"{band.id}{limit}")
+    click.echo(f"Bands: {', '.join(bands)}; disagreement range {q.disagreement_range:g}")
+    click.echo(f"Themes: {len(q.themes)}")
+    for i, theme in enumerate(q.themes, 1):
+        reverse = sum(1 for question in theme.questions if question.reverse)
+        click.echo(
+            f"  {i}. {theme.id:<18} {len(theme.questions)} statements "
+            f"({reverse} reverse), {len(theme.suggestions)} suggestions – {theme.title.da}"
+        )
+    click.echo(f"Statements: {len(q.questions)} in all")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn, the production WSGI server."""
+    from gunicorn.app.base import BaseApplication
+
+    path = os.environ.get("SELFCHECK_QUESTIONS") or default_questions_file()
+    try:
+        load_questionnaire(path)
+    except ContentError as exc:
+        click.echo(f"{path}: the app cannot start, {len(exc.problems)} problem(s):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return _create_app()
+
+    click.echo(f"selfcheck on http://{host}:{port}/")
+    Server().run()

@@ -1,0 +1,54 @@
+"""Configuration: defaults, ``SELFCHECK_*`` environment variables, the secret key.
+
+One place decides every setting, so an operator reads one file to know what can
+be set. The secret key is never a hard-coded default: it is generated once into
+the instance folder and reused after that.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from .resources import default_questions_file
+
+#: Environment variables the app reads, and the config keys they set.
+ENVIRONMENT = {
+    "SELFCHECK_SECRET_KEY": "SECRET_KEY",
+    "SELFCHECK_DATABASE_URL": "DATABASE_URL",
+    "SELFCHECK_QUESTIONS": "QUESTIONS_FILE",
+}
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """Settings used when nothing else is given."""
+    return {
+        "QUESTIONS_FILE": str(default_questions_file()),
+        "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "selfcheck.sqlite"),
+        "BABEL_DEFAULT_LOCALE": "da",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings given as ``SELFCHECK_*`` environment variables."""
+    environ = os.environ if environ is None else environ
+    return {key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)}
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the secret key from the instance folder, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

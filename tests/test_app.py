@@ -1,0 +1,44 @@
+"""The app factory and the front page."""
+
+from __future__ import annotations
+
+from selfcheck.config import from_environment, instance_secret_key
+
+
+def test_config_from_test_mapping(app):
+    assert app.testing
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "da"
+    assert app.extensions["questionnaire"].id == "maalstyring"
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    key = instance_secret_key(str(tmp_path))
+    assert len(key) == 64
+    assert (tmp_path / "secret_key").read_text() == key
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+    assert instance_secret_key(str(tmp_path)) == key
+
+
+def test_environment_variables_are_read():
+    settings = from_environment(
+        {"SELFCHECK_DATABASE_URL": "sqlite:///x.db", "SELFCHECK_QUESTIONS": "q.toml", "OTHER": "1"}
+    )
+    assert settings == {"DATABASE_URL": "sqlite:///x.db", "QUESTIONS_FILE": "q.toml"}
+
+
+def test_front_page_in_danish_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="da">' in html
+    assert "Når målstyring virker – selvevaluering for ledelsesteams" in html
+    assert "Alle kender målene og hensigten" in html
+    assert "De seks anbefalinger" in html
+    assert "Gå til indhold" in html
+
+
+def test_front_page_follows_accept_language(client):
+    html = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "When management by objectives works" in html
+    assert "Everyone knows the goals and their purpose" in html
