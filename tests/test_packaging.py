@@ -1,4 +1,4 @@
-"""The wheel carries templates/, questions.toml, static files and catalogs, and the app finds them."""
+"""The wheel carries templates/, questions.toml, static files and catalogs; the app finds them."""
 
 from __future__ import annotations
 
