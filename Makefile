@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/selfcheck check
+	$(BIN)/selfcheck db upgrade
 	$(BIN)/selfcheck serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
@@ -30,6 +31,7 @@ test: $(VENV)/.installed-test
 
 check: $(VENV)/.installed
 	$(BIN)/selfcheck check
+	$(BIN)/selfcheck db upgrade
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

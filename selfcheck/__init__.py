@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from . import config
-from .content import load_questionnaire
+from .content import parse_questionnaire, read_document
 from .resources import templates_dir
 
 
@@ -27,13 +27,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
 
-    app.extensions["questionnaire"] = load_questionnaire(app.config["QUESTIONS_FILE"])
+    document = read_document(app.config["QUESTIONS_FILE"])
+    app.extensions["questionnaire"] = parse_questionnaire(document)
+    app.extensions["questionnaire_document"] = document
 
     from flask_wtf.csrf import CSRFProtect
 
-    from . import i18n, views
+    from . import db, i18n, security, views
 
     CSRFProtect(app)
+    db.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)
     views.init_app(app)
     return app

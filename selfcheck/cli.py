@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
 
 from .content import LANGUAGES, ContentError, load_questionnaire
 from .resources import default_questions_file
@@ -90,3 +91,40 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
     click.echo(f"selfcheck on http://{host}:{port}/")
     Server().run()
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade_command(revision: str) -> None:
+    """Create or upgrade the database schema to REVISION (default: head)."""
+    from .db import upgrade_database
+
+    upgrade_database(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command("demo")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="da", show_default=True)
+@with_appcontext
+def demo_command(lang: str) -> None:
+    """Create the example assessment (12 members) and print its facilitator link."""
+    from .db import get_session
+    from .demo import create_demo
+
+    links = create_demo(get_session(), current_app.extensions["questionnaire_document"], lang)
+    click.echo("Example assessment created: Eksempel Kommune, Direktionen, 12 members.")
+    click.echo(f"Join link for more members: /j/{links.join_token}")
+    click.echo("Facilitator link (results):")
+    click.echo(f"/f/{links.facilitator_token}")

@@ -8,7 +8,7 @@ session; otherwise the browser's Accept-Language decides.
 from __future__ import annotations
 
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_decimal, get_locale
 
 from .content import LANGUAGES
 from .resources import PACKAGE_DIR
@@ -34,4 +34,6 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(PACKAGE_DIR / "translations"),
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
-    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, format_decimal=format_decimal
+    )

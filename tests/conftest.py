@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+import re
+import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
 
 from selfcheck import create_app
 from selfcheck.content import read_document
+from selfcheck.db import upgrade_database
 from selfcheck.resources import default_questions_file
 
 QUESTIONS_FILE = default_questions_file()
@@ -26,17 +30,28 @@ def document(questions_document) -> dict:
     return copy.deepcopy(questions_document)
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """A database file migrated once; each test gets a fresh copy of it."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def app(tmp_path: Path):
+def app(tmp_path: Path, migrated_database: Path):
+    database = tmp_path / "test.sqlite"
+    shutil.copyfile(migrated_database, database)
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
             "QUESTIONS_FILE": str(QUESTIONS_FILE),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "DATABASE_URL": f"sqlite:///{database}",
         }
     )
     yield app
+    app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture
@@ -47,3 +62,120 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def html_text(response) -> str:
+    """The page's visible text with whitespace folded, for exact phrase checks."""
+    text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return " ".join(unescape(text).split())
+
+
+class Facilitator:
+    """Creates an assessment through the web form, as a facilitator would."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self.token: str | None = None
+
+    def create(self, organisation="Aarhus Kommune", team="Direktionen", language="da",
+               answers="anonymous"):
+        page = self.client.get("/new")
+        response = self.client.post("/new", data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "organisation": organisation, "team": team, "language": language,
+            "answers": answers,
+        })
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.token = response.headers["Location"].rsplit("/f/", 1)[1]
+        return self
+
+    @property
+    def results_url(self) -> str:
+        return f"/f/{self.token}"
+
+    def results(self):
+        return self.client.get(self.results_url)
+
+    def join_url(self) -> str:
+        html = self.results().get_data(as_text=True)
+        return "/j/" + re.search(r"/j/([A-Za-z0-9_-]+)", html).group(1)
+
+    def post(self, action: str):
+        page = self.results()
+        return self.client.post(f"{self.results_url}/{action}",
+                                data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+class Member:
+    """One team member in their own browser (own cookies), walking the steps."""
+
+    def __init__(self, app, join_url: str):
+        self.client = app.test_client()
+        self.join_url = join_url
+        self.token: str | None = None
+
+    def join(self, name: str | None = None):
+        page = self.client.get(self.join_url)
+        data = {"csrf_token": csrf_token(page.get_data(as_text=True))}
+        if name is not None:
+            data["display_name"] = name
+        response = self.client.post(self.join_url, data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.token = response.headers["Location"].split("/p/", 1)[1].rstrip("/")
+        return self
+
+    def step_url(self, number: int) -> str:
+        return f"/p/{self.token}/step/{number}"
+
+    def post_step(self, number: int, answers: dict, comment: str = "", nav: str = "next",
+                  extra: dict | None = None, csrf: str | None = None):
+        page = self.client.get(self.step_url(number))
+        data = {f"q_{qid}": ("dk" if v is None else str(v)) for qid, v in answers.items()}
+        data.update({"comment": comment, "nav": nav})
+        data["csrf_token"] = csrf if csrf is not None else csrf_token(page.get_data(as_text=True))
+        if extra:
+            data.update(extra)
+        return self.client.post(self.step_url(number), data=data)
+
+    def answer_all(self, questionnaire, answers: dict, comments: dict | None = None):
+        comments = comments or {}
+        for number, theme in enumerate(questionnaire.themes, 1):
+            values = {q.id: answers[q.id] for q in theme.questions}
+            response = self.post_step(number, values, comments.get(theme.id, ""))
+            assert response.status_code == 302, response.get_data(as_text=True)
+        return self
+
+    def submit(self):
+        page = self.client.get(f"/p/{self.token}/review")
+        response = self.client.post(f"/p/{self.token}/review",
+                                    data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture
+def questionnaire(app):
+    return app.extensions["questionnaire"]
+
+
+@pytest.fixture
+def facilitator(app):
+    return Facilitator(app)
+
+
+@pytest.fixture
+def db(app):
+    """A database session for checking rows, inside an app context."""
+    from selfcheck.db import get_session
+
+    with app.app_context():
+        yield get_session()

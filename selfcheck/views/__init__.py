@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, current_app, g
+
+from .. import assessments
+from ..db import get_session
+from ..models import Assessment
 
 
 def init_app(app: Flask) -> None:
-    from . import start
+    from . import answer, errors, facilitate, start
 
-    app.register_blueprint(start.bp)
+    for module in (start, answer, facilitate, errors):
+        app.register_blueprint(module.bp)
+
+
+def current_document() -> dict:
+    """The questionnaire file as plain data, snapshotted into each new assessment."""
+    return current_app.extensions["questionnaire_document"]
+
+
+def use_assessment_language(assessment: Assessment) -> None:
+    """Pages inside an assessment speak its language unless the visitor switched."""
+    g.assessment_lang = assessment.language
+
+
+def assessment_for_facilitator(token: str) -> Assessment:
+    assessment = assessments.find_by_facilitator_token(get_session(), token)
+    if assessment is None:
+        abort(404)
+    use_assessment_language(assessment)
+    return assessment

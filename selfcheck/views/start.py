@@ -1,4 +1,4 @@
-"""Front page: what this is and how to start."""
+"""Start: the front page, creating an assessment, the example, the language switch."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -14,7 +15,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import assessments, demo
 from ..content import LANGUAGES
+from ..db import get_session
+from ..forms import CreateAssessmentForm, EmptyForm
+from . import current_document
 
 bp = Blueprint("start", __name__)
 
@@ -22,7 +27,35 @@ bp = Blueprint("start", __name__)
 @bp.get("/")
 def index():
     questionnaire = current_app.extensions["questionnaire"]
-    return render_template("start/index.html", questionnaire=questionnaire)
+    return render_template("start/index.html", questionnaire=questionnaire, form=EmptyForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = CreateAssessmentForm()
+    if request.method == "GET":
+        form.language.data = session.get("lang") or form.language.default
+    if form.validate_on_submit():
+        _assessment, links = assessments.create_assessment(
+            get_session(),
+            current_document(),
+            organisation=form.organisation.data,
+            team=form.team.data,
+            language=form.language.data,
+            anonymous=form.answers.data == "anonymous",
+        )
+        flash(_("The self-assessment is ready. Send the join link to your team."), "success")
+        return redirect(url_for("facilitate.results", token=links.facilitator_token))
+    status = 400 if form.is_submitted() else 200
+    return render_template("start/new.html", form=form), status
+
+
+@bp.post("/example")
+def example():
+    """Create a fresh example assessment and open its results, as a facilitator would."""
+    lang = str(request.form.get("lang", "da"))
+    links = demo.create_demo(get_session(), current_document(), lang if lang in LANGUAGES else "da")
+    return redirect(url_for("facilitate.results", token=links.facilitator_token))
 
 
 @bp.post("/language")

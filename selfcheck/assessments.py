@@ -1,0 +1,208 @@
+"""Assessments and their members: create, find by link, join, answer, submit, close.
+
+The views stay thin: they validate input with forms.py and call these
+functions. Every function that writes does one short transaction and commits,
+so a team pressing Next together never holds SQLite's write lock for long.
+:func:`results` is the one place where stored answers meet scoring.py: the
+results page and the PDF both call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import scoring
+from .content import Questionnaire, Theme, document_hash, parse_questionnaire
+from .models import Answer, Assessment, Participant, ThemeComment, utcnow
+from .tokens import hash_token, join_token_for, matches, new_token
+
+_questionnaires: dict[str, Questionnaire] = {}
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    """The questionnaire snapshot the assessment was created with (parsed once per hash)."""
+    key = assessment.questionnaire_hash
+    if key not in _questionnaires:
+        _questionnaires[key] = parse_questionnaire(assessment.questionnaire)
+    return _questionnaires[key]
+
+
+@dataclass(frozen=True)
+class Links:
+    """The secret tokens of a new assessment; they exist only here and in the links."""
+
+    facilitator_token: str
+    join_token: str
+
+
+def create_assessment(
+    session: Session,
+    document: Mapping[str, Any],
+    *,
+    organisation: str,
+    team: str,
+    language: str,
+    anonymous: bool,
+    previous: Assessment | None = None,
+) -> tuple[Assessment, Links]:
+    facilitator_token = new_token()
+    join_token = join_token_for(facilitator_token)
+    assessment = Assessment(
+        organisation=organisation.strip(),
+        team=team.strip(),
+        language=language,
+        anonymous=anonymous,
+        status="open",
+        questionnaire=dict(document),
+        questionnaire_hash=document_hash(document),
+        previous_id=previous.id if previous else None,
+        facilitator_token_hash=hash_token(facilitator_token),
+        join_token_hash=hash_token(join_token),
+    )
+    session.add(assessment)
+    session.commit()
+    return assessment, Links(facilitator_token, join_token)
+
+
+def _by_token(session: Session, model, column, token: str):
+    if not token or len(token) > 100:
+        return None
+    found = session.scalars(select(model).where(column == hash_token(token))).first()
+    if found is None or not matches(token, getattr(found, column.key)):
+        return None
+    return found
+
+
+def find_by_facilitator_token(session: Session, token: str) -> Assessment | None:
+    return _by_token(session, Assessment, Assessment.facilitator_token_hash, token)
+
+
+def find_by_join_token(session: Session, token: str) -> Assessment | None:
+    return _by_token(session, Assessment, Assessment.join_token_hash, token)
+
+
+def find_participant(session: Session, token: str) -> Participant | None:
+    return _by_token(session, Participant, Participant.resume_token_hash, token)
+
+
+def join(session: Session, assessment: Assessment, display_name: str | None) -> tuple[
+    Participant, str
+]:
+    """Add a member; returns the member and their secret resume token."""
+    token = new_token()
+    name = None if assessment.anonymous else (display_name or "").strip() or None
+    participant = Participant(
+        assessment_id=assessment.id, resume_token_hash=hash_token(token), display_name=name
+    )
+    session.add(participant)
+    session.commit()
+    return participant, token
+
+
+# ----------------------------------------------------------------------- answers
+
+
+def answers_of(participant: Participant) -> dict[str, int | None]:
+    """question id → value (None: "don't know") for every statement the member answered."""
+    return {answer.question_id: answer.value for answer in participant.answers}
+
+
+def comment_of(participant: Participant, theme_id: str) -> str:
+    for comment in participant.comments:
+        if comment.theme_id == theme_id:
+            return comment.text
+    return ""
+
+
+def theme_complete(participant_answers: Mapping[str, int | None], theme: Theme) -> bool:
+    return all(q.id in participant_answers for q in theme.questions)
+
+
+def save_step(
+    session: Session,
+    participant: Participant,
+    theme: Theme,
+    values: Mapping[str, int | None],
+    comment: str | None,
+) -> None:
+    """Upsert the member's answers to a theme's statements, and the comment, in one commit.
+
+    Only statements of ``theme`` are accepted (the caller has validated the
+    values); saving the same step twice updates the rows, never duplicates them.
+    """
+    allowed = {q.id for q in theme.questions}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"not statements of {theme.id}: {sorted(unknown)}")
+    now = utcnow()
+    existing = {a.question_id: a for a in participant.answers}
+    for question_id, value in values.items():
+        answer = existing.get(question_id)
+        if answer is None:
+            participant.answers.append(
+                Answer(question_id=question_id, value=value, updated_at=now)
+            )
+        elif answer.value != value:
+            answer.value = value
+            answer.updated_at = now
+    if comment is not None:
+        text = comment.strip()
+        current = next((c for c in participant.comments if c.theme_id == theme.id), None)
+        if text and current is None:
+            participant.comments.append(ThemeComment(theme_id=theme.id, text=text, updated_at=now))
+        elif text and current.text != text:
+            current.text = text
+            current.updated_at = now
+        elif not text and current is not None:
+            participant.comments.remove(current)
+    session.commit()
+
+
+def submit(session: Session, participant: Participant) -> None:
+    if participant.submitted_at is None:
+        participant.submitted_at = utcnow()
+    session.commit()
+
+
+def set_open(session: Session, assessment: Assessment, is_open: bool) -> None:
+    assessment.status = "open" if is_open else "closed"
+    assessment.closed_at = None if is_open else utcnow()
+    session.commit()
+
+
+# ----------------------------------------------------------------------- results
+
+
+def submitted(assessment: Assessment) -> list[Participant]:
+    return [p for p in assessment.participants if p.submitted_at is not None]
+
+
+def results(assessment: Assessment) -> scoring.AssessmentResult:
+    """The assessment's scores: submitted members' answers through scoring.py."""
+    members = [answers_of(p) for p in submitted(assessment)]
+    return scoring.score_assessment(questionnaire_of(assessment), members)
+
+
+@dataclass(frozen=True)
+class Comment:
+    author: str | None
+    text: str
+
+
+def comments_by_theme(assessment: Assessment) -> dict[str, list[Comment]]:
+    """Submitted members' comments per theme; never a name in an anonymous assessment."""
+    by_theme: dict[str, list[Comment]] = {}
+    for participant in submitted(assessment):
+        author = None if assessment.anonymous else participant.display_name
+        for comment in participant.comments:
+            by_theme.setdefault(comment.theme_id, []).append(Comment(author, comment.text))
+    if assessment.anonymous:
+        # Member order would let a reader link one person's comments across themes.
+        for comments in by_theme.values():
+            comments.sort(key=lambda c: c.text.casefold())
+    return by_theme

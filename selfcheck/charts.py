@@ -1,0 +1,167 @@
+"""Charts as SVG strings, shared by the web pages and the PDF.
+
+Written by hand: two small charts do not justify a plotting library, and plain
+SVG is sharp at any size, needs no JavaScript and passes the CSP (no inline
+style, only presentation attributes). Every chart has a ``<title>``; pages show
+a table with the same numbers beside it for screen readers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+PRIMARY = "#0059b3"
+GRID = "#b8b8b8"
+TEXT = "#1a1a1a"
+MUTED = "#545454"
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def radar(
+    labels: Sequence[str],
+    scores: Sequence[float | None],
+    *,
+    title: str,
+    scale_min: int = 1,
+    scale_max: int = 5,
+    previous: Sequence[float | None] | None = None,
+    value_labels: Sequence[str] | None = None,
+) -> Markup:
+    """A radar (spider) chart of one score per axis; None leaves that axis without a point.
+
+    ``value_labels`` are the scores as the page writes them (e.g. "4,2" in Danish).
+    """
+    n = len(labels)
+    width, height = 640, 460
+    cx, cy, radius = width / 2, height / 2 + 5, 150
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * (value - scale_min) / (scale_max - scale_min)
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'class="chart chart-radar" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for value in range(scale_min + 1, scale_max + 1):
+        ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, value) for i in range(n)))
+        parts.append(f'<polygon points="{ring}" fill="none" stroke="{GRID}" stroke-width="1"/>')
+        x, y = point(0, value)
+        parts.append(
+            f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="12" fill="{MUTED}">{value}</text>'
+        )
+    for i in range(n):
+        x, y = point(i, scale_max)
+        parts.append(
+            f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
+    for series, colour, dashed in ((previous, MUTED, True), (scores, PRIMARY, False)):
+        if series is None:
+            continue
+        defined = [(i, s) for i, s in enumerate(series) if s is not None]
+        if len(defined) >= 3:
+            shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, s) for i, s in defined))
+            fill = 'fill="none"' if dashed else f'fill="{colour}" fill-opacity="0.15"'
+            dash = ' stroke-dasharray="6 4"' if dashed else ""
+            parts.append(
+                f'<polygon points="{shape}" {fill} stroke="{colour}" stroke-width="2.5"{dash}/>'
+            )
+        if not dashed:
+            for i, s in defined:
+                x, y = point(i, s)
+                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>')
+    for i, label in enumerate(labels):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        lx = cx + (radius + 22) * math.cos(angle)
+        ly = cy + (radius + 22) * math.sin(angle)
+        anchor = "middle" if abs(math.cos(angle)) < 0.3 else ("start" if lx > cx else "end")
+        lines = _wrap(f"{i + 1}. {label}", 22)
+        score = scores[i]
+        if value_labels is not None:
+            lines.append(value_labels[i])
+        else:
+            lines.append(_num(score) if score is not None else "–")
+        top = ly - (len(lines) - 1) * 15 if math.sin(angle) < -0.3 else (
+            ly + 10 if math.sin(angle) > 0.3 else ly - (len(lines) - 1) * 7.5)
+        spans = []
+        for j, line in enumerate(lines):
+            weight = ' font-weight="600"' if j == len(lines) - 1 else ""
+            spans.append(
+                f'<tspan x="{lx:.1f}" y="{top + j * 15:.1f}"{weight}>{escape(line)}</tspan>'
+            )
+        parts.append(
+            f'<text font-size="13" fill="{TEXT}" text-anchor="{anchor}">{"".join(spans)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def distribution(
+    member_scores: Sequence[float],
+    team_score: float | None,
+    *,
+    title: str,
+    scale_min: int = 1,
+    scale_max: int = 5,
+) -> Markup:
+    """A strip of dots, one per member score on the scale, with the team score marked."""
+    width, left, right = 360, 20, 340
+    counts: Counter[float] = Counter(round(s, 1) for s in member_scores)
+    stack = max(counts.values(), default=1)
+    dot_gap = 11
+    base = 18 + stack * dot_gap
+    height = base + 30
+
+    def x_of(value: float) -> float:
+        return left + (right - left) * (value - scale_min) / (scale_max - scale_min)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'class="chart chart-distribution" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{MUTED}" '
+        'stroke-width="1.5"/>',
+    ]
+    for value in range(scale_min, scale_max + 1):
+        x = x_of(value)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 6}" stroke="{MUTED}"/>'
+            f'<text x="{x:.1f}" y="{base + 20}" font-size="12" text-anchor="middle" '
+            f'fill="{MUTED}">{value}</text>'
+        )
+    if team_score is not None:
+        x = x_of(team_score)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{base}" stroke="{TEXT}" '
+            'stroke-width="2" stroke-dasharray="3 3"/>'
+        )
+    for value, count in sorted(counts.items()):
+        x = x_of(value)
+        for k in range(count):
+            y = base - 8 - k * dot_gap
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{PRIMARY}" '
+                'stroke="#ffffff" stroke-width="1"/>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,102 @@
+"""The example assessment: a realistic team so a newcomer sees results at once.
+
+Twelve members of a municipal leadership team. They broadly agree on some
+recommendations (goals are known; there are too many of them) and clearly
+disagree on others (cross-cutting goals, follow-up), which is what makes a
+workshop worth holding. The answers come from a fixed seed, so the example
+is the same every time.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from . import assessments
+from .content import Text, parse_questionnaire
+from .models import utcnow
+
+NAMES = (
+    "Anne Holm", "Bo Lauridsen", "Camilla Friis", "Dorthe Bak", "Erik Møller", "Frederik Juhl",
+    "Gitte Skov", "Hans Dalgaard", "Ida Kragh", "Jens Vinther", "Karin Østergaard", "Lars Brandt",
+)
+
+#: Per theme, the intended score of each member: a broad agreement is one centre
+#: for everybody; a disagreement is two camps.
+PROFILES: dict[str, tuple[float, ...]] = {
+    "purpose": (4.2,) * 12,
+    "outside_in": (3.0,) * 12,
+    "cross_cutting": (1.8, 2.0, 4.4, 2.2, 4.6, 1.9, 4.2, 2.1, 4.5, 2.0, 4.3, 2.3),
+    "leadership_chain": (3.6,) * 12,
+    "few_concrete": (2.0,) * 12,
+    "follow_up": (4.2, 1.8, 4.0, 4.1, 1.6, 4.3, 3.9, 1.9, 4.0, 4.2, 3.8, 2.0),
+}
+
+COMMENTS: dict[str, tuple[tuple[int, Text], ...]] = {
+    "purpose": (
+        (0, Text("Vi er gode til at fortælle om målene, men hører sjældent, hvad medarbejderne "
+                 "forstår ved dem.",
+                 "We are good at talking about the goals but rarely hear what staff make of "
+                 "them.")),
+    ),
+    "cross_cutting": (
+        (1, Text("Vores tværgående mål findes på papiret. I budgettet tænker vi stadig i søjler.",
+                 "Our cross-cutting goals exist on paper. In the budget we still think in silos.")),
+        (2, Text("Samarbejdet om de unge uden uddannelse viser, at det kan lade sig gøre.",
+                 "The work on young people without education shows that it can be done.")),
+    ),
+    "few_concrete": (
+        (4, Text("Vi har over 40 mål i direktionens opfølgning. Ingen kan huske dem alle.",
+                 "We have more than 40 goals in the top team's follow-up. Nobody can remember "
+                 "them all.")),
+        (7, Text("Hver gang der kommer et nyt mål, lægger vi det bare oveni.",
+                 "Every time a new goal arrives, we simply add it on top.")),
+    ),
+    "follow_up": (
+        (1, Text("Vi får flotte kvartalsrapporter, men jeg kan ikke huske, hvornår en af dem "
+                 "sidst ændrede noget.",
+                 "We get fine quarterly reports, but I cannot remember when one last changed "
+                 "anything.")),
+        (5, Text("Opfølgningen på ældreområdet har ført til rigtige ændringer i år.",
+                 "The follow-up in elderly care has led to real changes this year.")),
+    ),
+}
+
+
+def _answer(rng: random.Random, centre: float, reverse: bool) -> int | None:
+    if rng.random() < 0.04:
+        return None  # "don't know"
+    value = min(5, max(1, round(rng.gauss(centre, 0.55))))
+    return 6 - value if reverse else value
+
+
+def create_demo(
+    session: Session, document: Mapping[str, Any], lang: str = "da"
+) -> assessments.Links:
+    """Create the example assessment and return its links."""
+    questionnaire = parse_questionnaire(document)
+    assessment, links = assessments.create_assessment(
+        session,
+        document,
+        organisation="Eksempel Kommune" if lang == "da" else "Example Municipality",
+        team="Direktionen" if lang == "da" else "Executive board",
+        language=lang,
+        anonymous=False,
+    )
+    rng = random.Random(2019)
+    for index, name in enumerate(NAMES):
+        participant, _token = assessments.join(session, assessment, name)
+        for theme in questionnaire.themes:
+            centre = PROFILES.get(theme.id, (3.0,) * len(NAMES))[index]
+            values = {q.id: _answer(rng, centre, q.reverse) for q in theme.questions}
+            comment = next(
+                (text.get(lang) for who, text in COMMENTS.get(theme.id, ()) if who == index), None
+            )
+            assessments.save_step(session, participant, theme, values, comment)
+        if index < len(NAMES) - 1:  # the last member has not submitted yet
+            participant.submitted_at = utcnow()
+    session.commit()
+    return links

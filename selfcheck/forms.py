@@ -1,0 +1,116 @@
+"""Forms (WTForms via Flask-WTF, so every POST carries a CSRF token).
+
+The step form is built from the content: one radio group per statement of the
+theme, with the scale's labels and "don't know", plus an optional comment.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from .content import Scale, Theme
+
+COMMENT_MAX = 2000
+NAME_MAX = 100
+DONT_KNOW = "dk"
+
+
+class CreateAssessmentForm(FlaskForm):
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[DataRequired(_l("Write the name of the organisation.")), Length(max=200)],
+        description=_l("For example Aarhus Kommune or Region Midtjylland."),
+    )
+    team = StringField(
+        _l("Leadership team"),
+        validators=[DataRequired(_l("Write the name of the team.")), Length(max=200)],
+        description=_l("For example Direktionen or Chefgruppen for Social og Sundhed."),
+    )
+    language = RadioField(
+        _l("Language of the questionnaire and report"),
+        choices=[("da", "Dansk"), ("en", "English")],
+        default="da",
+        validators=[InputRequired(_l("Choose a language."))],
+    )
+    answers = RadioField(
+        _l("Answers"),
+        choices=[
+            ("anonymous", _l("Anonymous: nobody sees who answered what")),
+            ("named", _l("Named: the facilitator sees who has answered, and comments carry names")),
+        ],
+        default="anonymous",
+        validators=[InputRequired(_l("Choose anonymous or named answers."))],
+    )
+
+
+class JoinForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Write your name.")), Length(max=NAME_MAX)],
+        description=_l("The facilitator sees your name, and your comments are shown with it."),
+    )
+
+
+class EmptyForm(FlaskForm):
+    """Buttons that only need a CSRF token: join anonymously, submit, close, reopen."""
+
+
+class StepForm(FlaskForm):
+    """Base of the per-theme forms built by :func:`step_form_class`."""
+
+    comment = TextAreaField(
+        _l("Comment (optional)"),
+        validators=[Optional(), Length(max=COMMENT_MAX, message=_l(
+            "The comment can be at most %(max)d characters.", max=COMMENT_MAX))],
+        description=_l("Anything you want the team to know about this recommendation."),
+    )
+
+    theme: Theme
+
+    def statement_fields(self) -> list[Field]:
+        return [self[field_name(q.id)] for q in self.theme.questions]
+
+    def values(self) -> dict[str, int | None]:
+        """The answered statements: question id → value, None for "don't know"."""
+        values: dict[str, int | None] = {}
+        for question in self.theme.questions:
+            data = self[field_name(question.id)].data
+            if data:
+                values[question.id] = None if data == DONT_KNOW else int(data)
+        return values
+
+
+def field_name(question_id: str) -> str:
+    return f"q_{question_id}"
+
+
+class _AnswerRequired:
+    """An empty radio group gets a message on that statement (partial saves skip it)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.data and getattr(form, "require_all", True):
+            raise ValidationError(_l('Choose an answer, or "Don\'t know".'))
+
+
+def step_form_class(theme: Theme, scale: Scale, lang: str) -> type[StepForm]:
+    """A StepForm subclass with one radio group per statement of ``theme``."""
+    choices = [(str(p.value), p.label.get(lang)) for p in scale.points]
+    choices.append((DONT_KNOW, scale.dont_know.get(lang)))
+    attributes = {"theme": theme}
+    for question in theme.questions:
+        attributes[field_name(question.id)] = RadioField(
+            question.text.get(lang),
+            choices=choices,
+            validators=[_AnswerRequired()],
+            validate_choice=False,  # views.answer rejects values off the scale with 400
+        )
+    return type(f"StepForm_{theme.id}", (StepForm,), attributes)
+
+
+def allowed_step_keys(theme: Theme) -> set[str]:
+    return {field_name(q.id) for q in theme.questions} | {"comment", "csrf_token", "nav"}

@@ -1,0 +1,104 @@
+"""The stored data (DESIGN.md §3). Scores are never stored: scoring.py computes them.
+
+Tokens are stored only as SHA-256 hashes (see tokens.py). Each assessment keeps
+the questionnaire it was created with as a JSON snapshot, so editing
+questions.toml later never changes an old assessment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Assessment(Base):
+    __tablename__ = "assessment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    team: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5))
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    questionnaire: Mapped[dict[str, Any]] = mapped_column(JSON)
+    questionnaire_hash: Mapped[str] = mapped_column(String(64))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    facilitator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    join_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="assessment", order_by="Participant.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class Participant(Base):
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="participants")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan"
+    )
+    comments: Mapped[list[ThemeComment]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """One member's answer to one statement; ``value`` None means "don't know"."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("participant_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    participant: Mapped[Participant] = relationship(back_populates="answers")
+
+
+class ThemeComment(Base):
+    __tablename__ = "theme_comment"
+    __table_args__ = (UniqueConstraint("participant_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    theme_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    participant: Mapped[Participant] = relationship(back_populates="comments")

@@ -1,0 +1,51 @@
+"""Friendly error pages in both languages; no input may end in a bare 500."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+bp = Blueprint("errors", __name__)
+
+TITLES = {
+    400: lambda: _("Something in the request was wrong"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("That is not possible here"),
+    409: lambda: _("This cannot be changed now"),
+    413: lambda: _("Too much data was sent"),
+    500: lambda: _("Something went wrong on our side"),
+}
+
+EXPLANATIONS = {
+    404: lambda: _("The link may be mistyped or incomplete. Check that you copied the whole link."),
+    500: lambda: _("Nothing you did caused this. Try again in a moment."),
+}
+
+
+def render_error(code: int, description: str | None):
+    title = TITLES.get(code, TITLES[400])()
+    return render_template(
+        "errors/error.html", code=code, title=title, description=description,
+        explanation=EXPLANATIONS.get(code, lambda: None)(),
+    ), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    return render_error(400, _(
+        "The form's security check failed: it is missing or has expired. "
+        "Go back, reload the page and try again."))
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    # Werkzeug's default descriptions are English only: show only ours (translated).
+    custom = error.description != type(error).description
+    return render_error(error.code or 500, error.description if custom else None)
+
+
+@bp.app_errorhandler(InternalServerError)
+def server_error(error: InternalServerError):
+    return render_error(500, None)
