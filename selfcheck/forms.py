@@ -9,47 +9,59 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from .content import Scale, Theme
+from .content import LANGUAGES, Scale, Theme
 
 COMMENT_MAX = 2000
 NAME_MAX = 100
 DONT_KNOW = "dk"
 
 
+def _max_length(limit: int) -> Length:
+    return Length(max=limit, message=_l("Write at most %(max)d characters.", max=limit))
+
+
 class CreateAssessmentForm(FlaskForm):
     organisation = StringField(
         _l("Organisation"),
-        validators=[DataRequired(_l("Write the name of the organisation.")), Length(max=200)],
+        validators=[DataRequired(_l("Write the name of the organisation.")), _max_length(200)],
         description=_l("For example Aarhus Kommune or Region Midtjylland."),
     )
     team = StringField(
         _l("Leadership team"),
-        validators=[DataRequired(_l("Write the name of the team.")), Length(max=200)],
+        validators=[DataRequired(_l("Write the name of the team.")), _max_length(200)],
         description=_l("For example Direktionen or Chefgruppen for Social og Sundhed."),
     )
     language = RadioField(
         _l("Language of the questionnaire and report"),
-        choices=[("da", "Dansk"), ("en", "English")],
+        choices=[SelectChoice("da", "Dansk"), SelectChoice("en", "English")],
         default="da",
-        validators=[InputRequired(_l("Choose a language."))],
+        validators=[AnyOf(LANGUAGES, message=_l("Choose a language."))],
+        validate_choice=False,  # AnyOf gives the translated message
     )
     answers = RadioField(
         _l("Answers"),
         choices=[
-            ("anonymous", _l("Anonymous: nobody sees who answered what")),
-            ("named", _l("Named: the facilitator sees who has answered, and comments carry names")),
+            SelectChoice("anonymous", _l("Anonymous: nobody sees who answered what")),
+            SelectChoice(
+                "named",
+                _l("Named: the facilitator sees who has answered, and comments carry names"),
+            ),
         ],
         default="anonymous",
-        validators=[InputRequired(_l("Choose anonymous or named answers."))],
+        validators=[
+            AnyOf(("anonymous", "named"), message=_l("Choose anonymous or named answers."))
+        ],
+        validate_choice=False,
     )
 
 
 class JoinForm(FlaskForm):
     display_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(_l("Write your name.")), Length(max=NAME_MAX)],
+        validators=[DataRequired(_l("Write your name.")), _max_length(NAME_MAX)],
         description=_l("The facilitator sees your name, and your comments are shown with it."),
     )
 
@@ -63,8 +75,7 @@ class StepForm(FlaskForm):
 
     comment = TextAreaField(
         _l("Comment (optional)"),
-        validators=[Optional(), Length(max=COMMENT_MAX, message=_l(
-            "The comment can be at most %(max)d characters.", max=COMMENT_MAX))],
+        validators=[Optional(), _max_length(COMMENT_MAX)],
         description=_l("Anything you want the team to know about this recommendation."),
     )
 
@@ -99,8 +110,8 @@ class _AnswerRequired:
 
 def step_form_class(theme: Theme, scale: Scale, lang: str) -> type[StepForm]:
     """A StepForm subclass with one radio group per statement of ``theme``."""
-    choices = [(str(p.value), p.label.get(lang)) for p in scale.points]
-    choices.append((DONT_KNOW, scale.dont_know.get(lang)))
+    choices = [SelectChoice(str(p.value), p.label.get(lang)) for p in scale.points]
+    choices.append(SelectChoice(DONT_KNOW, scale.dont_know.get(lang)))
     attributes = {"theme": theme}
     for question in theme.questions:
         attributes[field_name(question.id)] = RadioField(

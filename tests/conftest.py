@@ -174,8 +174,11 @@ def facilitator(app):
 
 @pytest.fixture
 def db(app):
-    """A database session for checking rows, inside an app context."""
-    from selfcheck.db import get_session
+    """A database session for checking rows.
 
-    with app.app_context():
-        yield get_session()
+    It is made outside any app context on purpose: a pushed app context would
+    be shared by every test-client request and leak ``g`` between them.
+    """
+    session = app.extensions["db_sessionmaker"]()
+    yield session
+    session.close()
