@@ -5,7 +5,12 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint check clean translations
+.PHONY: run test lint check clean translations system-deps
+
+# Debian packages the tests need: Chromium for the browser tests (Playwright drives
+# /usr/bin/chromium; it never downloads a browser of its own), fonts for the pages.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The venv is rebuilt when pyproject.toml changes; the stamp files record what was installed.
 $(BIN)/python:
@@ -25,7 +30,16 @@ run: $(VENV)/.installed
 	$(BIN)/selfcheck db upgrade
 	$(BIN)/selfcheck serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check selfcheck tests
 	$(BIN)/python -m pytest
 

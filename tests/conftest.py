@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import shutil
+import threading
 from html import unescape
 from pathlib import Path
 
@@ -182,3 +183,79 @@ def db(app):
     session = app.extensions["db_sessionmaker"]()
     yield session
     session.close()
+
+
+# --------------------------------------------------------------------- browser tests
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, migrated_database):
+    """The app served by a real HTTP server on a free loopback port, in a thread."""
+    from werkzeug.serving import make_server
+
+    folder = tmp_path_factory.mktemp("live")
+    database = folder / "live.sqlite"
+    shutil.copyfile(migrated_database, database)
+    app = create_app({"SECRET_KEY": "live", "QUESTIONS_FILE": str(QUESTIONS_FILE),
+                      "DATABASE_URL": f"sqlite:///{database}"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join(5)
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a page in a fresh browser context (own cookies), closed after the test."""
+    contexts = []
+
+    def open_page(width=1280, height=900, locale="da-DK"):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      locale=locale)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.1 A/AA violations on the page, as readable lines (empty when none)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    assert results.response["testEngine"]["name"] == "axe-core"
+    assert results.response["passes"], "axe-core checked nothing"
+    lines = []
+    for violation in results.response["violations"]:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
+        lines.append(f"{violation['id']}: {violation['help']} at {targets}")
+    return lines

@@ -1,0 +1,176 @@
+"""Browser tests: a real Chromium, one member through every step, and axe-core on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from selfcheck.models import Answer
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def create_assessment(page, base_url: str, answers_label: str = "Anonyme") -> tuple[str, str]:
+    """Create an assessment through the form; returns (facilitator URL, join URL)."""
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="Start en selvevaluering").click()
+    page.get_by_label("Organisation").fill("Odense Kommune")
+    page.get_by_label("Ledelsesteam").fill("Direktionen")
+    page.get_by_text("Dansk", exact=True).click()
+    page.get_by_text(answers_label).click()
+    page.get_by_role("button", name="Opret selvevalueringen").click()
+    facilitator_url = page.url
+    join_url = page.locator("code").filter(has_text="/j/").inner_text().strip()
+    return facilitator_url, join_url
+
+
+def choose(page, statement_text: str, label: str) -> None:
+    """Click the label of one option inside the fieldset of a statement."""
+    group = page.locator("fieldset").filter(has_text=statement_text)
+    group.get_by_text(label, exact=True).click()
+
+
+def test_one_member_walks_all_steps_by_clicking_labels(live_server, new_page):
+    questionnaire = live_server.app.extensions["questionnaire"]
+    page = new_page()
+    facilitator_url, join_url = create_assessment(page, live_server.url)
+    assert "Selvevalueringen er klar." in page.inner_text("main")
+
+    member = new_page()
+    member.goto(join_url)
+    member.get_by_role("button", name="Begynd at svare").click()
+    personal_link = member.locator("code").inner_text().strip()
+    assert re.search(r"/p/[A-Za-z0-9_-]{43}/$", personal_link)
+    member.get_by_role("link", name="Start").click()
+
+    labels = ["Helt uenig", "Delvist uenig", "Hverken enig eller uenig", "Delvist enig",
+              "Helt enig", "Ved ikke"]
+    chosen = {}
+    for number, theme in enumerate(questionnaire.themes, 1):
+        assert f"Trin {number} af 6" in member.inner_text("main")
+        assert member.locator("h1").inner_text() == theme.title.da
+        for i, question in enumerate(theme.questions):
+            label = labels[(number + i) % len(labels)]
+            choose(member, question.text.da, label)
+            chosen[question.id] = label
+        if number == 2:
+            member.get_by_label("Kommentar (frivillig)").fill("Vi taler for lidt med borgerne.")
+            # Go back: the answers of step 2 are kept, and step 1 shows its saved answers.
+            member.get_by_role("button", name="Tilbage").click()
+            assert member.locator("h1").inner_text() == questionnaire.themes[0].title.da
+            first = questionnaire.themes[0].questions[0]
+            group = member.locator("fieldset").filter(has_text=first.text.da)
+            assert group.get_by_label(chosen[first.id], exact=True).is_checked()
+            member.get_by_role("button", name="Gem og fortsæt").click()
+            assert member.locator("h1").inner_text() == theme.title.da
+            member.reload()
+            for question in theme.questions:
+                group = member.locator("fieldset").filter(has_text=question.text.da)
+                assert group.get_by_label(chosen[question.id], exact=True).is_checked()
+            assert member.get_by_label("Kommentar (frivillig)").input_value() == \
+                "Vi taler for lidt med borgerne."
+        button = "Gem og fortsæt" if number < 6 else "Gem og gennemse"
+        member.get_by_role("button", name=button).click()
+
+    assert member.locator("h1").inner_text() == "Gennemse og send"
+    review = member.inner_text("main")
+    assert "Vi taler for lidt med borgerne." in review
+    assert "Ikke besvaret endnu." not in review
+    member.get_by_role("button", name="Send mine svar").click()
+    assert member.locator("h1").inner_text() == "Tak for dine svar"
+
+    with live_server.app.app_context():
+        from selfcheck.db import get_session
+
+        assert get_session().scalar(select(func.count()).select_from(Answer)) == 31
+
+    page.goto(facilitator_url)
+    assert "1 af 1 medlemmer har sendt deres svar." in page.inner_text("main")
+
+
+def test_empty_statement_message_in_the_browser(live_server, new_page):
+    page = new_page()
+    _facilitator_url, join_url = create_assessment(page, live_server.url)
+    member = new_page()
+    member.goto(join_url)
+    member.get_by_role("button", name="Begynd at svare").click()
+    member.get_by_role("link", name="Start").click()
+    # The browser's own required check would stop the form; submit past it, as a
+    # browser without that check would.
+    member.evaluate("document.querySelector('form[method=post]:not(.language-switch)')"
+                    ".setAttribute('novalidate', '')")
+    member.get_by_role("button", name="Gem og fortsæt").click()
+    assert "Ret venligst følgende" in member.inner_text("main")
+    assert member.inner_text("main").count("Vælg et svar, eller “Ved ikke”.") == 10
+
+
+def walk_pages(live_server, new_page, width):
+    """Every page of the journey, yielded as (name, page) once loaded."""
+    page = new_page(width=width)
+    page.goto(live_server.url + "/")
+    yield "front page", page
+    page.get_by_role("link", name="Start en selvevaluering").click()
+    yield "new assessment", page
+    page.get_by_role("button", name="Opret selvevalueringen").click()
+    yield "new assessment with errors", page
+    facilitator_url, join_url = create_assessment(page, live_server.url, "Med navn")
+    yield "results, empty", page
+    member = new_page(width=width)
+    member.goto(join_url)
+    yield "join", member
+    member.get_by_label("Dit navn").fill("Mette")
+    member.get_by_role("button", name="Begynd at svare").click()
+    yield "welcome", member
+    member.get_by_role("link", name="Start").click()
+    yield "step 1", member
+    member.evaluate("document.querySelector('form[method=post]:not(.language-switch)')"
+                    ".setAttribute('novalidate', '')")
+    member.get_by_role("button", name="Gem og fortsæt").click()
+    yield "step 1 with errors", member
+    questionnaire = live_server.app.extensions["questionnaire"]
+    for _theme in questionnaire.themes:
+        for group in member.locator("fieldset").all():
+            group.get_by_text("Delvist enig", exact=True).click()
+        member.locator("button[value=next]").click()
+    yield "review", member
+    member.get_by_role("button", name="Send mine svar").click()
+    yield "done", member
+    page.goto(facilitator_url)
+    yield "results", page
+    page.goto(live_server.url + "/p/unknown-token/")
+    yield "not found", page
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Se et eksempel").click()
+    yield "example results", page
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_axe_finds_no_violations_on_any_page(live_server, new_page, width):
+    seen = []
+    for name, page in walk_pages(live_server, new_page, width):
+        violations = axe_violations(page)
+        assert violations == [], f"{name} at {width}px: {violations}"
+        seen.append(name)
+    assert len(seen) == 13
+
+
+def test_works_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="da-DK")
+    try:
+        page = context.new_page()
+        facilitator_url, join_url = create_assessment(page, live_server.url)
+        page.goto(join_url)
+        page.get_by_role("button", name="Begynd at svare").click()
+        page.get_by_role("link", name="Start").click()
+        for group in page.locator("fieldset").all():
+            group.get_by_text("Helt enig", exact=True).click()
+        page.get_by_role("button", name="Gem og fortsæt").click()
+        assert "Trin 2 af 6" in page.inner_text("main")
+        page.get_by_role("button", name="English").click()
+        assert "Step 2 of 6" in page.inner_text("main")
+    finally:
+        context.close()
