@@ -49,7 +49,7 @@ def radar(
     ``value_labels`` are the scores as the page writes them (e.g. "4,2" in Danish).
     """
     n = len(labels)
-    width, height = 640, 460
+    width, height = 660, 500
     cx, cy, radius = width / 2, height / 2 + 5, 150
 
     def point(i: int, value: float) -> tuple[float, float]:
@@ -95,22 +95,22 @@ def radar(
         lx = cx + (radius + 22) * math.cos(angle)
         ly = cy + (radius + 22) * math.sin(angle)
         anchor = "middle" if abs(math.cos(angle)) < 0.3 else ("start" if lx > cx else "end")
-        lines = _wrap(f"{i + 1}. {label}", 22)
+        lines = _wrap(f"{i + 1}. {label}", 20)
         score = scores[i]
         if value_labels is not None:
             lines.append(value_labels[i])
         else:
             lines.append(_num(score) if score is not None else "–")
-        top = ly - (len(lines) - 1) * 15 if math.sin(angle) < -0.3 else (
-            ly + 10 if math.sin(angle) > 0.3 else ly - (len(lines) - 1) * 7.5)
+        top = ly - (len(lines) - 1) * 17 if math.sin(angle) < -0.3 else (
+            ly + 12 if math.sin(angle) > 0.3 else ly - (len(lines) - 1) * 8.5)
         spans = []
         for j, line in enumerate(lines):
             weight = ' font-weight="600"' if j == len(lines) - 1 else ""
             spans.append(
-                f'<tspan x="{lx:.1f}" y="{top + j * 15:.1f}"{weight}>{escape(line)}</tspan>'
+                f'<tspan x="{lx:.1f}" y="{top + j * 17:.1f}"{weight}>{escape(line)}</tspan>'
             )
         parts.append(
-            f'<text font-size="13" fill="{TEXT}" text-anchor="{anchor}">{"".join(spans)}</text>'
+            f'<text font-size="15" fill="{TEXT}" text-anchor="{anchor}">{"".join(spans)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

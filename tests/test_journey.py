@@ -99,7 +99,8 @@ def test_whole_journey_three_members(app, facilitator, questionnaire, db):
     for number, (theme, result) in enumerate(rows, 1):
         band = questionnaire.band(result.band_id).label.da
         agreement = "⚠ Uenighed" if result.disagreed else "Enighed"
-        row = (f"{number}. {theme.title.da} {da(result.score)} {da(result.percent, 0)} % "
+        marker = " ⚠ Uenighed" if result.disagreed else ""  # repeated for phones
+        row = (f"{number}. {theme.title.da}{marker} {da(result.score)} {da(result.percent, 0)} % "
                f"{band} {result.n} {da(result.min)}–{da(result.max)} {agreement}")
         assert row in text, row
         for suggestion in theme.suggestions_for(result.band_id):
@@ -202,7 +203,7 @@ def test_example_assessment_from_the_front_page(app, db):
     text = html_text(results)
     assert "Eksempel Kommune · Direktionen" in text
     assert "11 af 12 medlemmer har sendt deres svar." in text
-    assert text.count("⚠ Uenighed") == 2  # the two disagreed themes in the table
+    assert text.count("⚠ Uenighed") == 4  # two disagreed themes, wide and narrow table cells
     assert db.scalar(select(func.count()).select_from(Participant)) == 12
 
 
