@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import scoring
@@ -134,11 +135,28 @@ def save_step(
 
     Only statements of ``theme`` are accepted (the caller has validated the
     values); saving the same step twice updates the rows, never duplicates them.
+    Two saves racing for the same member (a double click) meet the unique
+    constraint: the loser rolls back and applies its values over the winner's.
     """
     allowed = {q.id for q in theme.questions}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"not statements of {theme.id}: {sorted(unknown)}")
+    for attempt in range(2):
+        _apply_step(participant, theme, values, comment)
+        try:
+            session.commit()
+            return
+        except IntegrityError:
+            session.rollback()
+            if attempt:
+                raise
+            session.refresh(participant)
+
+
+def _apply_step(
+    participant: Participant, theme: Theme, values: Mapping[str, int | None], comment: str | None
+) -> None:
     now = utcnow()
     existing = {a.question_id: a for a in participant.answers}
     for question_id, value in values.items():
@@ -150,17 +168,17 @@ def save_step(
         elif answer.value != value:
             answer.value = value
             answer.updated_at = now
-    if comment is not None:
-        text = comment.strip()
-        current = next((c for c in participant.comments if c.theme_id == theme.id), None)
-        if text and current is None:
-            participant.comments.append(ThemeComment(theme_id=theme.id, text=text, updated_at=now))
-        elif text and current.text != text:
-            current.text = text
-            current.updated_at = now
-        elif not text and current is not None:
-            participant.comments.remove(current)
-    session.commit()
+    if comment is None:
+        return
+    text = comment.strip()
+    current = next((c for c in participant.comments if c.theme_id == theme.id), None)
+    if text and current is None:
+        participant.comments.append(ThemeComment(theme_id=theme.id, text=text, updated_at=now))
+    elif text and current.text != text:
+        current.text = text
+        current.updated_at = now
+    elif not text and current is not None:
+        participant.comments.remove(current)
 
 
 def submit(session: Session, participant: Participant) -> None:
