@@ -36,17 +36,14 @@ def results(token: str):
     )
 
 
-@bp.post("/f/<token>/close")
-def close(token: str):
+@bp.post("/f/<token>/<any(close, reopen):action>")
+def set_status(token: str, action: str):
+    """Close the assessment (no more changes) or open it again."""
     assessment = assessment_for_facilitator(token)
-    assessments.set_open(get_session(), assessment, False)
-    flash(_("The self-assessment is closed. Answers can no longer change."), "info")
-    return redirect(url_for("facilitate.results", token=token))
-
-
-@bp.post("/f/<token>/reopen")
-def reopen(token: str):
-    assessment = assessment_for_facilitator(token)
-    assessments.set_open(get_session(), assessment, True)
-    flash(_("The self-assessment is open again. Members can change their answers."), "info")
+    is_open = action == "reopen"
+    assessments.set_open(get_session(), assessment, is_open)
+    if is_open:
+        flash(_("The self-assessment is open again. Members can change their answers."), "info")
+    else:
+        flash(_("The self-assessment is closed. Answers can no longer change."), "info")
     return redirect(url_for("facilitate.results", token=token))
