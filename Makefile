@@ -5,11 +5,13 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint check clean translations system-deps
+.PHONY: run test lint check clean translations system-deps runtime-deps bench
 
-# Debian packages the tests need: Chromium for the browser tests (Playwright drives
-# /usr/bin/chromium; it never downloads a browser of its own), fonts for the pages.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
+# Debian packages: Pango and HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes it about
+# twice as fast); for the tests also Chromium (Playwright drives /usr/bin/chromium and never
+# downloads a browser of its own) and poppler-utils (pdftoppm, to look at report pages).
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The venv is rebuilt when pyproject.toml changes; the stamp files record what was installed.
@@ -25,23 +27,34 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed runtime-deps
 	$(BIN)/selfcheck check
 	$(BIN)/selfcheck db upgrade
 	$(BIN)/selfcheck serve --host $(HOST) --port $(PORT)
 
-system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+runtime-deps:
+	$(call install_missing,$(RUNTIME_PACKAGES))
+
+system-deps:
+	$(call install_missing,$(TEST_PACKAGES))
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check selfcheck tests
 	$(BIN)/python -m pytest
+
+# Speed of the PDF report as ratios against bare WeasyPrint in the same run (see the script).
+bench: $(VENV)/.installed runtime-deps
+	$(BIN)/python bench/bench_report.py
 
 check: $(VENV)/.installed
 	$(BIN)/selfcheck check

@@ -59,7 +59,8 @@ def radar(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart chart-radar" role="img" aria-label="{escape(title)}">',
+        f'class="chart chart-radar" role="img" aria-label="{escape(title)}" '
+        'font-family="IBM Plex Sans, DejaVu Sans, sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
     for value in range(scale_min + 1, scale_max + 1):
@@ -137,7 +138,8 @@ def distribution(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart chart-distribution" role="img" aria-label="{escape(title)}">',
+        f'class="chart chart-distribution" role="img" aria-label="{escape(title)}" '
+        'font-family="IBM Plex Sans, DejaVu Sans, sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{MUTED}" '
         'stroke-width="1.5"/>',

@@ -128,3 +128,49 @@ def demo_command(lang: str) -> None:
     click.echo(f"Join link for more members: /j/{links.join_token}")
     click.echo("Facilitator link (results):")
     click.echo(f"/f/{links.facilitator_token}")
+
+
+@main.command("export")
+@click.argument("token")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the JSON file.")
+@with_appcontext
+def export_command(token: str, output: Path) -> None:
+    """Write an assessment as JSON. TOKEN is the facilitator token or the whole link."""
+    from datetime import UTC, datetime
+
+    from . import assessments, exchange
+    from .db import get_session
+
+    token = token.rstrip("/").rsplit("/f/", 1)[-1]
+    assessment = assessments.find_by_facilitator_token(get_session(), token)
+    if assessment is None:
+        raise click.ClickException("no assessment has that facilitator token")
+    document = exchange.export_assessment(assessment, exported_at=datetime.now(UTC))
+    output.write_text(exchange.dumps(document), encoding="utf-8")
+    click.echo(f"Wrote {output} ({len(document['members'])} members)")
+
+
+@main.command("report")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the PDF.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the report (default: the assessment's).")
+def report_command(file: Path, output: Path, lang: str | None) -> None:
+    """Build the PDF report offline from an exported JSON file."""
+    import json
+    from datetime import date
+
+    from . import exchange, report
+
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+        data = exchange.load_export(document)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.ClickException(f"{file}: not a JSON export ({exc})") from exc
+    except exchange.ExchangeError as exc:
+        raise click.ClickException(f"{file}: " + "; ".join(exc.problems)) from exc
+    pdf = report.render_pdf(data, lang or data.language, date.today())
+    output.write_bytes(pdf)
+    click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")

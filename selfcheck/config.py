@@ -27,6 +27,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "QUESTIONS_FILE": str(default_questions_file()),
         "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "selfcheck.sqlite"),
+        "REPORT_CACHE_DIR": str(Path(instance_path) / "report-cache"),
         "BABEL_DEFAULT_LOCALE": "da",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

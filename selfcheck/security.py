@@ -6,7 +6,7 @@ no inline script or style, so the Content-Security-Policy can forbid both.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,8 +28,8 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if response.mimetype == "text/html":
-        # Pages behind capability links must not linger in shared caches.
+    if request.endpoint != "static":
+        # Pages and PDFs behind capability links must not linger in shared caches.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

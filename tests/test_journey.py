@@ -98,7 +98,7 @@ def test_whole_journey_three_members(app, facilitator, questionnaire, db):
     rows = zip(questionnaire.themes, expected.themes, strict=True)
     for number, (theme, result) in enumerate(rows, 1):
         band = questionnaire.band(result.band_id).label.da
-        agreement = "⚠ Uenighed" if result.disagreed else "Enighed"
+        agreement = "⚠ Uenighed" if result.disagreed else ("Enighed" if result.n > 1 else "–")
         marker = " ⚠ Uenighed" if result.disagreed else ""  # repeated for phones
         row = (f"{number}. {theme.title.da}{marker} {da(result.score)} {da(result.percent, 0)} % "
                f"{band} {result.n} {da(result.min)}–{da(result.max)} {agreement}")

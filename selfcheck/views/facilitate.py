@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import assessments, charts, scoring
+from .. import assessments, charts, exchange, report, scoring
 from ..db import get_session
 from ..forms import EmptyForm
 from ..tokens import join_token_for
@@ -34,6 +46,26 @@ def results(token: str):
         charts=charts,
         form=EmptyForm(),
     )
+
+
+@bp.get("/f/<token>/report.pdf")
+def report_pdf(token: str):
+    """The PDF report in the page's language; rendered once, then served from the cache."""
+    assessment = assessment_for_facilitator(token)
+    lang = str(get_locale())
+    today = date.today()
+    document = exchange.export_assessment(assessment)
+    cache = report.ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
+    key = cache.key(exchange.content_hash(document), lang, today)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = report.render_pdf(exchange.load_export(document), lang, today)
+        cache.put(key, pdf)
+    name = report.filename(assessment.organisation, assessment.team, today)
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.post("/f/<token>/<any(close, reopen):action>")

@@ -1,0 +1,192 @@
+"""The assessment as a portable JSON document (format documented in docs/export-format.md).
+
+The PDF is always built from this document: the web download exports the
+assessment first, and ``selfcheck report FILE.json`` does the same offline, so
+both give the same report. Names never leave an anonymous assessment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .content import ContentError, Questionnaire, document_hash, parse_questionnaire
+
+FORMAT = "selfcheck-assessment"
+VERSION = 1
+
+
+class ExchangeError(Exception):
+    """An export file cannot be used; ``problems`` says every reason."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class MemberData:
+    id: str
+    name: str | None
+    submitted: bool
+    answers: Mapping[str, int | None]
+    comments: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class AssessmentData:
+    """Everything a report shows, independent of the database."""
+
+    organisation: str
+    team: str
+    language: str
+    anonymous: bool
+    status: str
+    created_at: str
+    closed_at: str | None
+    questionnaire: Questionnaire
+    questionnaire_document: Mapping[str, Any]
+    members: tuple[MemberData, ...]
+
+    @property
+    def submitted_members(self) -> tuple[MemberData, ...]:
+        return tuple(m for m in self.members if m.submitted)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_assessment(assessment, exported_at: datetime | None = None) -> dict[str, Any]:
+    """The assessment (an ORM object) as a JSON-ready dict."""
+    members = []
+    for index, participant in enumerate(assessment.participants, 1):
+        members.append(
+            {
+                "id": f"member-{index}",
+                "name": None if assessment.anonymous else participant.display_name,
+                "started_at": _iso(participant.started_at),
+                "submitted_at": _iso(participant.submitted_at),
+                "answers": {a.question_id: a.value for a in
+                            sorted(participant.answers, key=lambda a: a.question_id)},
+                "comments": {c.theme_id: c.text for c in
+                             sorted(participant.comments, key=lambda c: c.theme_id)},
+            }
+        )
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "assessment": {
+            "organisation": assessment.organisation,
+            "team": assessment.team,
+            "language": assessment.language,
+            "anonymous": assessment.anonymous,
+            "status": assessment.status,
+            "created_at": _iso(assessment.created_at),
+            "closed_at": _iso(assessment.closed_at),
+        },
+        "questionnaire_hash": assessment.questionnaire_hash,
+        "questionnaire": assessment.questionnaire,
+        "members": members,
+    }
+    if exported_at is not None:
+        document["exported_at"] = exported_at.isoformat()
+    return document
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    """A hash of what the document says, leaving out when it was exported."""
+    return document_hash({k: v for k, v in document.items() if k != "exported_at"})
+
+
+def load_export(document: Any) -> AssessmentData:
+    """Validate an export document and return its data, or raise :class:`ExchangeError`."""
+    problems: list[str] = []
+    if not isinstance(document, Mapping):
+        raise ExchangeError(["the file is not a JSON object"])
+    if document.get("format") != FORMAT:
+        problems.append(f'format: must be "{FORMAT}"')
+    if document.get("version") != VERSION:
+        found = document.get("version")
+        problems.append(f"version: {found!r} is not supported (expected {VERSION})")
+    if problems:
+        raise ExchangeError(problems)
+    try:
+        questionnaire = parse_questionnaire(document.get("questionnaire") or {})
+    except ContentError as exc:
+        raise ExchangeError([f"questionnaire.{p}" for p in exc.problems]) from exc
+    meta = document.get("assessment")
+    if not isinstance(meta, Mapping):
+        raise ExchangeError(["assessment: missing"])
+    for key in ("organisation", "team", "language", "status", "created_at"):
+        if not isinstance(meta.get(key), str):
+            problems.append(f"assessment.{key}: must be a string")
+    if meta.get("language") not in ("da", "en"):
+        problems.append("assessment.language: must be da or en")
+    if not isinstance(meta.get("anonymous"), bool):
+        problems.append("assessment.anonymous: must be true or false")
+    if document.get("questionnaire_hash") not in (None, document_hash(document["questionnaire"])):
+        problems.append("questionnaire_hash: does not match the questionnaire")
+    members = _members(document.get("members"), questionnaire, bool(meta.get("anonymous")),
+                       problems)
+    if problems:
+        raise ExchangeError(problems)
+    return AssessmentData(
+        organisation=meta["organisation"],
+        team=meta["team"],
+        language=meta["language"],
+        anonymous=meta["anonymous"],
+        status=meta["status"],
+        created_at=meta["created_at"],
+        closed_at=meta.get("closed_at"),
+        questionnaire=questionnaire,
+        questionnaire_document=document["questionnaire"],
+        members=tuple(members),
+    )
+
+
+def _members(raw: Any, questionnaire: Questionnaire, anonymous: bool,
+             problems: list[str]) -> list[MemberData]:
+    if not isinstance(raw, list):
+        problems.append("members: must be a list")
+        return []
+    question_ids = {q.id for q in questionnaire.questions}
+    theme_ids = {t.id for t in questionnaire.themes}
+    scale = set(questionnaire.scale.values)
+    members = []
+    for i, member in enumerate(raw):
+        path = f"members[{i}]"
+        if not isinstance(member, Mapping):
+            problems.append(f"{path}: must be an object")
+            continue
+        answers = member.get("answers", {})
+        comments = member.get("comments", {})
+        if not isinstance(answers, Mapping) or not isinstance(comments, Mapping):
+            problems.append(f"{path}: answers and comments must be objects")
+            continue
+        for qid, value in answers.items():
+            if qid not in question_ids:
+                problems.append(f"{path}.answers.{qid}: unknown statement")
+            elif value is not None and (isinstance(value, bool) or value not in scale):
+                problems.append(f"{path}.answers.{qid}: {value!r} is not on the scale")
+        for tid, text in comments.items():
+            if tid not in theme_ids or not isinstance(text, str):
+                problems.append(f"{path}.comments.{tid}: unknown theme or not text")
+        name = member.get("name")
+        members.append(
+            MemberData(
+                id=str(member.get("id", f"member-{i + 1}")),
+                name=None if anonymous or not isinstance(name, str) else name,
+                submitted=bool(member.get("submitted_at")),
+                answers=dict(answers),
+                comments=dict(comments),
+            )
+        )
+    return members

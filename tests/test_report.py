@@ -1,0 +1,311 @@
+"""The PDF report: contents parsed from the PDF, safe rendering, caching, the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+from datetime import date
+
+import pytest
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from pypdf import PdfReader
+
+from selfcheck import report
+from selfcheck.cli import main
+from selfcheck.exchange import export_assessment, load_export
+from selfcheck.scoring import score_assessment
+
+from .conftest import Facilitator, Member, csrf_token
+
+TODAY = date.today()
+
+
+class WeasyPrintLog(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_weasyprint_warnings():
+    """Every render in these tests must log no WeasyPrint warning or error."""
+    handler = WeasyPrintLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+    assert [r.getMessage() for r in handler.records] == []
+
+
+@pytest.fixture
+def fetchers(monkeypatch):
+    """Record every URL fetcher the report uses, to see what it was asked for."""
+    made = []
+    original = report.safe_url_fetcher
+
+    def recording(*args, **kwargs):
+        fetcher = original(*args, **kwargs)
+        made.append(fetcher)
+        return fetcher
+
+    monkeypatch.setattr(report, "safe_url_fetcher", recording)
+    return made
+
+
+def da(value, digits=1):
+    return format_decimal(value, format="0." + "0" * digits, locale="da")
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def demo_results(app, runner):
+    result = runner.invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnaire):
+    path = demo_results(app, runner)
+    client = app.test_client()
+    response = client.get(f"{path}/report.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="selfcheck-eksempel-kommune-direktionen-{TODAY.isoformat()}.pdf"')
+    pdf = response.data
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 12
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "da"
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert reader.metadata.title == "Selvevalueringsrapport: Eksempel Kommune, Direktionen"
+    pages = pdf_pages(pdf)
+    text = "\n".join(pages)
+    assert "Indhold" in pages[1] and "Metode og kilde" in pages[1]
+
+    # The numbers are those of the results page: scoring.py on the same answers.
+    with app.app_context():
+        from selfcheck import assessments
+        from selfcheck.db import get_session
+
+        assessment = assessments.find_by_facilitator_token(get_session(), path.rsplit("/", 1)[1])
+        expected = assessments.results(assessment)
+    assert f"Samlet score: {da(expected.overall)} af 5" in pages[2]
+    starts = [next(i for i, p in enumerate(pages) if p.startswith(f"{n}. {t.title.da}\n"))
+              for n, t in enumerate(questionnaire.themes, 1)] + [len(pages) - 1]
+    for number, (theme, result) in enumerate(zip(questionnaire.themes, expected.themes,
+                                                 strict=True), 1):
+        section = "\n".join(pages[starts[number - 1]:starts[number]])
+        assert f"Teamets score\n{da(result.score)} ({da(result.percent, 0)} %)" in section
+        assert f"Lavest–højest\n{da(result.min)}–{da(result.max)}" in section
+        band = questionnaire.band(result.band_id)
+        assert f"Forslag ({band.label.da})" in section
+        for suggestion in theme.suggestions_for(result.band_id):
+            assert suggestion.title.da in section.replace("\n", " ")
+        assert ("Teamet er uenigt her." in section) == result.disagreed
+    assert "Vores tværgående mål findes på papiret." in text
+    assert "– Bo Lauridsen" in text  # named assessment: comments carry names
+    assert "Når målstyring virker – set fra et toplederperspektiv" in pages[-1]
+    assert "version 1.0" in pages[-1]
+    # Only the package's fonts were fetched, from the static folder.
+    assert all(f.refused == [] for f in fetchers)
+
+
+def test_report_for_a_single_member_in_english(app, facilitator, questionnaire):
+    facilitator.create(language="en", answers="named", organisation="Region Nord",
+                       team="Koncernledelsen")
+    member = Member(app, facilitator.join_url()).join("Solo")
+    answers = {q.id: 4 for q in questionnaire.questions}
+    member.answer_all(questionnaire, answers)
+    expected = score_assessment(questionnaire, [answers])
+    member.submit()
+    pdf = facilitator.client.get(f"{facilitator.results_url}/report.pdf").data
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    pages = pdf_pages(pdf)
+    assert len(pages) == 10
+    long_date = format_date(TODAY, format="long", locale="en")
+    assert f"Region Nord\nKoncernledelsen\n{long_date}\n1\n" in pages[0]
+    assert "MEMBERS WHO ANSWERED" in pages[0]
+    overall = format_decimal(expected.overall, format="0.0", locale="en")
+    percent = format_decimal(expected.overall_percent, format="0", locale="en")
+    assert f"Overall score: {overall} of 5 ({percent} %) · 1 member answered." in pages[2]
+    for theme in questionnaire.themes:
+        assert any(p.startswith(theme.title.en) or f". {theme.title.en}\n" in p for p in pages)
+
+
+def test_anonymous_report_below_the_threshold_shows_no_results(app, facilitator,
+                                                               questionnaire):
+    facilitator.create(answers="anonymous")
+    for _ in range(2):
+        member = Member(app, facilitator.join_url()).join()
+        member.answer_all(questionnaire, {q.id: 2 for q in questionnaire.questions},
+                          comments={"purpose": "Hemmelig kommentar"})
+        member.submit()
+    text = "\n".join(pdf_pages(facilitator.client.get(
+        f"{facilitator.results_url}/report.pdf").data))
+    assert "resultaterne først, når mindst 3 medlemmer" in text.replace("\n", " ")
+    assert "Hemmelig kommentar" not in text
+    assert "Medlemmernes scorer:" not in text and "Forslag (" not in text
+
+
+HOSTILE = (
+    '<img src="file:///etc/passwd"> <link rel=attachment href=file:///etc/passwd> '
+    '<style>@import url(http://127.0.0.1:9/x.css);</style> http://127.0.0.1:9/ '
+    '@import "file:///etc/passwd";'
+)
+
+
+def test_hostile_text_is_escaped_and_nothing_is_fetched(app, fetchers, questionnaire):
+    facilitator = Facilitator(app).create(organisation="Evil " + HOSTILE[:150], answers="named")
+    member = Member(app, facilitator.join_url()).join("<b>Mallory</b>")
+    member.answer_all(questionnaire, {q.id: 3 for q in questionnaire.questions},
+                      comments={t.id: HOSTILE for t in questionnaire.themes})
+    member.submit()
+    pdf = facilitator.client.get(f"{facilitator.results_url}/report.pdf").data
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    with open("/etc/passwd") as handle:
+        first_line = handle.readline().strip()
+    assert first_line not in text
+    assert b"root:x:0:0" not in pdf
+    assert reader.attachments == {}
+    assert '<img src="file:///etc/passwd">' in text  # shown as text, not loaded
+    assert "<b>Mallory</b>" in text
+    # The fetcher was asked only for the bundled fonts, never for a hostile URL.
+    assert fetchers and all(f.refused == [] for f in fetchers)
+
+
+def test_url_fetcher_allows_only_data_and_static_files(tmp_path):
+    static = report.STATIC_DIR
+    font = static / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf"
+    assert report.is_allowed_url(font.as_uri())
+    assert report.is_allowed_url("data:image/svg+xml;base64,PHN2Zy8+")
+    escaping = [
+        (static / "../report.py").as_uri(),
+        static.as_uri() + "/vendor/../../report.py",
+        static.as_uri() + "/%2e%2e/report.py",
+        static.as_uri() + "/%2E%2E/%2E%2E/questions.toml",
+        static.as_uri() + "/vendor/%2e%2e%2f%2e%2e%2freport.py",
+        static.as_uri() + "/%252e%252e/report.py",
+        "file:///etc/passwd",
+        "file://evil.example" + font.as_posix(),
+        font.as_uri() + "?x=1",
+        "http://127.0.0.1:9/",
+        "https://example.com/font.ttf",
+        "ftp://127.0.0.1/x",
+        static.as_uri(),  # a folder, not a file
+    ]
+    for url in escaping:
+        assert not report.is_allowed_url(url), url
+
+
+def test_url_fetcher_does_not_follow_a_symlink_out_of_the_root(tmp_path):
+    root = tmp_path / "static"
+    root.mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", root / "innocent.css")
+    (root / "real.css").write_text("p {}")
+    assert report.is_allowed_url((root / "real.css").as_uri(), root)
+    assert not report.is_allowed_url((root / "innocent.css").as_uri(), root)
+    fetcher = report.safe_url_fetcher(root)
+    with pytest.raises(ValueError):
+        fetcher.fetch((root / "innocent.css").as_uri())
+    with pytest.raises(ValueError):
+        fetcher.fetch("http://127.0.0.1:9/")
+    assert fetcher.refused == [(root / "innocent.css").as_uri(), "http://127.0.0.1:9/"]
+    response = fetcher.fetch((root / "real.css").as_uri())
+    assert response.read() == b"p {}"
+
+
+def test_second_download_comes_from_the_cache(app, facilitator, questionnaire, monkeypatch):
+    facilitator.create()
+    members = []
+    for value in (2, 4, 5):
+        member = Member(app, facilitator.join_url()).join()
+        member.answer_all(questionnaire, {q.id: value for q in questionnaire.questions})
+        member.submit()
+        members.append(member)
+    calls = []
+    real_render = report.render_pdf
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(report, "render_pdf", counting)
+    url = f"{facilitator.results_url}/report.pdf"
+    first = facilitator.client.get(url).data
+    second = facilitator.client.get(url).data
+    assert first == second and calls == ["da"]
+    # A changed answer gives a fresh report.
+    theme = questionnaire.themes[0]
+    assert members[0].post_step(1, {q.id: 1 for q in theme.questions}).status_code == 302
+    third = facilitator.client.get(url).data
+    assert calls == ["da", "da"] and third != first
+    # So does another language.
+    page = facilitator.results().get_data(as_text=True)
+    facilitator.client.post("/language", data={"csrf_token": csrf_token(page), "lang": "en",
+                                               "next": facilitator.results_url})
+    english = facilitator.client.get(url)
+    assert calls == ["da", "da", "en"]
+    assert PdfReader(io.BytesIO(english.data)).trailer["/Root"]["/Lang"] == "en"
+
+
+def test_export_and_offline_report_match_the_web(app, runner, tmp_path, questionnaire):
+    path = demo_results(app, runner)
+    token = path.rsplit("/", 1)[1]
+    out = tmp_path / "assessment.json"
+    result = runner.invoke(main, ["export", f"http://127.0.0.1:5000{path}", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"Wrote {out} (12 members)"
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert (document["format"], document["version"]) == ("selfcheck-assessment", 1)
+    assert document["assessment"]["organisation"] == "Eksempel Kommune"
+    assert len(document["members"]) == 12
+    data = load_export(document)
+    expected = score_assessment(questionnaire, [m.answers for m in data.submitted_members])
+    with app.app_context():
+        from selfcheck import assessments
+        from selfcheck.db import get_session
+
+        assessment = assessments.find_by_facilitator_token(get_session(), token)
+        assert assessments.results(assessment) == expected
+        assert export_assessment(assessment)["members"] == document["members"]
+
+    pdf_path = tmp_path / "out.pdf"
+    result = runner.invoke(main, ["report", str(out), "-o", str(pdf_path)])
+    assert result.exit_code == 0, result.output
+    offline = pdf_pages(pdf_path.read_bytes())
+    web = pdf_pages(app.test_client().get(f"{path}/report.pdf").data)
+    assert web == offline  # the same report, page for page
+
+    english_path = tmp_path / "en.pdf"
+    result = runner.invoke(main, ["report", str(out), "-o", str(english_path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    english = pdf_pages(english_path.read_bytes())
+    assert f"Overall score: {expected.overall:.1f} of 5" in english[2]
+    assert "Method and source" in english[-1]
+
+
+def test_offline_report_rejects_a_bad_file(runner, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "selfcheck-assessment", "version": 99}))
+    result = runner.invoke(main, ["report", str(bad), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1
+    assert "version: 99 is not supported (expected 1)" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_filename_is_ascii_safe():
+    assert report.filename("Ærø Kommune", "Social & Sundhed/Øst", date(2026, 1, 2)) == \
+        "selfcheck-aeroe-kommune-social-sundhed-oest-2026-01-02.pdf"
