@@ -309,3 +309,34 @@ def test_offline_report_rejects_a_bad_file(runner, tmp_path):
 def test_filename_is_ascii_safe():
     assert report.filename("Ærø Kommune", "Social & Sundhed/Øst", date(2026, 1, 2)) == \
         "selfcheck-aeroe-kommune-social-sundhed-oest-2026-01-02.pdf"
+
+
+def test_report_for_fifteen_anonymous_members(app, questionnaire, db):
+    """A large anonymous team: every theme, comments without names, no member name anywhere."""
+    import random
+
+    from selfcheck import assessments
+
+    rng = random.Random(15)
+    assessment, _links = assessments.create_assessment(
+        db, app.extensions["questionnaire_document"], organisation="Københavns Kommune",
+        team="Forvaltningsledelsen", language="da", anonymous=True)
+    for index in range(15):
+        participant, _token = assessments.join(db, assessment, f"Navn{index}")
+        for theme in questionnaire.themes:
+            values = {q.id: rng.choice([None, 1, 2, 3, 4, 5]) for q in theme.questions}
+            assessments.save_step(db, participant, theme, values,
+                                  f"Kommentar {index} om {theme.id}" if index % 4 == 0 else "")
+        assessments.submit(db, participant)
+    data = load_export(export_assessment(assessment))
+    assert {m.name for m in data.members} == {None}
+    pdf = report.render_pdf(data, "da", TODAY)
+    pages = pdf_pages(pdf)
+    text = "\n".join(pages)
+    assert len(pages) >= 12
+    assert "MEDLEMMER, DER HAR SVARET" in pages[0] and "\n15\n" in pages[0]
+    for theme in questionnaire.themes:
+        assert f". {theme.title.da}\n" in text
+        assert f"Kommentar 0 om {theme.id}" in text
+    assert "Navn" not in text
+    assert "Svarene var anonyme." in text.replace("\n", " ")
