@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from . import scoring
 from .content import Questionnaire, Theme, document_hash, parse_questionnaire
-from .models import Answer, Assessment, Participant, ThemeComment, utcnow
+from .models import (
+    Action,
+    Answer,
+    Assessment,
+    Participant,
+    ThemeComment,
+    ThemeDecision,
+    utcnow,
+)
 from .tokens import hash_token, join_token_for, matches, new_token
 
 _questionnaires: dict[str, Questionnaire] = {}
@@ -49,6 +57,7 @@ def create_assessment(
     team: str,
     language: str,
     anonymous: bool,
+    reveal: str = "when_revealed",
     previous: Assessment | None = None,
 ) -> tuple[Assessment, Links]:
     facilitator_token = new_token()
@@ -58,6 +67,7 @@ def create_assessment(
         team=team.strip(),
         language=language,
         anonymous=anonymous,
+        reveal=reveal,
         status="open",
         questionnaire=dict(document),
         questionnaire_hash=document_hash(document),
@@ -201,9 +211,89 @@ def submitted(assessment: Assessment) -> list[Participant]:
 
 
 def results(assessment: Assessment) -> scoring.AssessmentResult:
-    """The assessment's scores: submitted members' answers through scoring.py."""
+    """The assessment's scores: submitted members' answers and the team's consensus."""
     members = [answers_of(p) for p in submitted(assessment)]
-    return scoring.score_assessment(questionnaire_of(assessment), members)
+    return scoring.score_assessment(questionnaire_of(assessment), members,
+                                    consensus_of(assessment))
+
+
+def consensus_of(assessment: Assessment) -> dict[str, float]:
+    return {d.theme_id: d.consensus for d in assessment.decisions if d.consensus is not None}
+
+
+def member_sees_team_results(participant: Participant) -> bool:
+    """Members see the team's results after submitting, or once revealed (per assessment)."""
+    if participant.submitted_at is None:
+        return False
+    assessment = participant.assessment
+    return assessment.reveal == "after_submit" or assessment.revealed_at is not None
+
+
+def set_revealed(session: Session, assessment: Assessment, revealed: bool) -> None:
+    assessment.revealed_at = utcnow() if revealed else None
+    session.commit()
+
+
+# ----------------------------------------------------------------------- workshop
+
+
+def decision_for(assessment: Assessment, theme_id: str) -> ThemeDecision | None:
+    return next((d for d in assessment.decisions if d.theme_id == theme_id), None)
+
+
+def save_decision(
+    session: Session,
+    assessment: Assessment,
+    theme_id: str,
+    *,
+    consensus: float | None,
+    note: str,
+    agreed_to_disagree: bool,
+) -> None:
+    """Record, change or clear (all fields empty) the team's view on one theme."""
+    note = note.strip()
+    decision = decision_for(assessment, theme_id)
+    if consensus is None and not note and not agreed_to_disagree:
+        if decision is not None:
+            assessment.decisions.remove(decision)
+    else:
+        if decision is None:
+            decision = ThemeDecision(theme_id=theme_id)
+            assessment.decisions.append(decision)
+        decision.consensus = consensus
+        decision.note = note
+        decision.agreed_to_disagree = agreed_to_disagree
+        decision.updated_at = utcnow()
+    session.commit()
+
+
+def add_action(session: Session, assessment: Assessment, theme_id: str, *, text: str,
+               owner: str = "", due_date=None, status: str = "planned",
+               suggestion_id: str | None = None) -> Action:
+    action = Action(theme_id=theme_id, text=text.strip(), owner=owner.strip(),
+                    due_date=due_date, status=status, suggestion_id=suggestion_id)
+    assessment.actions.append(action)
+    session.commit()
+    return action
+
+
+def find_action(assessment: Assessment, action_id: int) -> Action | None:
+    return next((a for a in assessment.actions if a.id == action_id), None)
+
+
+def update_action(session: Session, action: Action, *, text: str, owner: str, due_date,
+                  status: str) -> None:
+    action.text = text.strip()
+    action.owner = owner.strip()
+    action.due_date = due_date
+    action.status = status
+    action.updated_at = utcnow()
+    session.commit()
+
+
+def delete_action(session: Session, assessment: Assessment, action: Action) -> None:
+    assessment.actions.remove(action)
+    session.commit()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -99,4 +100,39 @@ def create_demo(
         if index < len(NAMES) - 1:  # the last member has not submitted yet
             participant.submitted_at = utcnow()
     session.commit()
+    _workshop(session, assessment, questionnaire, lang)
     return links
+
+
+def _workshop(session: Session, assessment, questionnaire, lang: str) -> None:
+    """What the team decided in its workshop: consensus, a disagreement, actions."""
+    assessments.save_decision(
+        session, assessment, "follow_up", consensus=2.5, agreed_to_disagree=False,
+        note=Text("Vi måler meget, men følger sjældent op med beslutninger. Det er det, vi vil "
+                  "ændre.", "We measure a lot but rarely follow up with decisions. That is "
+                  "what we want to change.").get(lang))
+    assessments.save_decision(
+        session, assessment, "cross_cutting", consensus=None, agreed_to_disagree=True,
+        note=Text("Social- og sundhedsområdet oplever samarbejdet anderledes end teknik og "
+                  "miljø. Vi tager det op igen i foråret.",
+                  "Social and health see the collaboration differently from technical "
+                  "services. We return to it in the spring.").get(lang))
+    assessments.save_decision(session, assessment, "few_concrete", consensus=2.0, note="",
+                              agreed_to_disagree=False)
+    follow_up = questionnaire.theme("follow_up")
+    decide = next(s for s in follow_up.suggestions if s.id == "follow_up_dev_decide")
+    assessments.add_action(
+        session, assessment, "follow_up",
+        text=f"{decide.title.get(lang)}. {decide.text.get(lang)}", owner="Anne Holm",
+        due_date=date(2027, 2, 1), status="started", suggestion_id=decide.id)
+    count = questionnaire.theme("few_concrete").suggestions[0]
+    assessments.add_action(
+        session, assessment, "few_concrete",
+        text=f"{count.title.get(lang)}. {count.text.get(lang)}", owner="Erik Møller",
+        due_date=date(2027, 3, 1), status="planned", suggestion_id=count.id)
+    assessments.add_action(
+        session, assessment, "cross_cutting",
+        text=Text("Fælles møde mellem social- og teknikchefen om de unge uden uddannelse.",
+                  "Joint meeting of the heads of social and technical services on young "
+                  "people without education.").get(lang),
+        owner="Bo Lauridsen", due_date=date(2027, 1, 15), status="planned")

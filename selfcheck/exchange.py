@@ -37,6 +37,24 @@ class MemberData:
 
 
 @dataclass(frozen=True)
+class DecisionData:
+    theme_id: str
+    consensus: float | None
+    note: str
+    agreed_to_disagree: bool
+
+
+@dataclass(frozen=True)
+class ActionData:
+    theme_id: str
+    text: str
+    owner: str
+    due_date: str | None
+    status: str
+    suggestion_id: str | None
+
+
+@dataclass(frozen=True)
 class AssessmentData:
     """Everything a report shows, independent of the database."""
 
@@ -50,6 +68,15 @@ class AssessmentData:
     questionnaire: Questionnaire
     questionnaire_document: Mapping[str, Any]
     members: tuple[MemberData, ...]
+    decisions: tuple[DecisionData, ...] = ()
+    actions: tuple[ActionData, ...] = ()
+
+    @property
+    def consensus(self) -> dict[str, float]:
+        return {d.theme_id: d.consensus for d in self.decisions if d.consensus is not None}
+
+    def decision(self, theme_id: str) -> DecisionData | None:
+        return next((d for d in self.decisions if d.theme_id == theme_id), None)
 
     @property
     def submitted_members(self) -> tuple[MemberData, ...]:
@@ -91,6 +118,17 @@ def export_assessment(assessment, exported_at: datetime | None = None) -> dict[s
         "questionnaire_hash": assessment.questionnaire_hash,
         "questionnaire": assessment.questionnaire,
         "members": members,
+        "decisions": [
+            {"theme_id": d.theme_id, "consensus": d.consensus, "note": d.note,
+             "agreed_to_disagree": d.agreed_to_disagree}
+            for d in sorted(assessment.decisions, key=lambda d: d.theme_id)
+        ],
+        "actions": [
+            {"theme_id": a.theme_id, "text": a.text, "owner": a.owner,
+             "due_date": a.due_date.isoformat() if a.due_date else None, "status": a.status,
+             "suggestion_id": a.suggestion_id}
+            for a in assessment.actions
+        ],
     }
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat()
@@ -136,6 +174,7 @@ def load_export(document: Any) -> AssessmentData:
         problems.append("questionnaire_hash: does not match the questionnaire")
     members = _members(document.get("members"), questionnaire, bool(meta.get("anonymous")),
                        problems)
+    decisions, actions = _workshop(document, questionnaire, problems)
     if problems:
         raise ExchangeError(problems)
     return AssessmentData(
@@ -149,7 +188,39 @@ def load_export(document: Any) -> AssessmentData:
         questionnaire=questionnaire,
         questionnaire_document=document["questionnaire"],
         members=tuple(members),
+        decisions=tuple(decisions),
+        actions=tuple(actions),
     )
+
+
+def _workshop(document: Mapping[str, Any], questionnaire: Questionnaire,
+              problems: list[str]) -> tuple[list[DecisionData], list[ActionData]]:
+    theme_ids = {t.id for t in questionnaire.themes}
+    decisions, actions = [], []
+    for i, raw in enumerate(document.get("decisions") or []):
+        path = f"decisions[{i}]"
+        consensus = raw.get("consensus") if isinstance(raw, Mapping) else None
+        if not isinstance(raw, Mapping) or raw.get("theme_id") not in theme_ids:
+            problems.append(f"{path}.theme_id: unknown theme")
+            continue
+        if consensus is not None and (isinstance(consensus, bool) or not isinstance(
+                consensus, int | float) or not 1 <= consensus <= 5):
+            problems.append(f"{path}.consensus: {consensus!r} is not a score from 1 to 5")
+            continue
+        decisions.append(DecisionData(raw["theme_id"], consensus, str(raw.get("note") or ""),
+                                      bool(raw.get("agreed_to_disagree"))))
+    for i, raw in enumerate(document.get("actions") or []):
+        path = f"actions[{i}]"
+        if not isinstance(raw, Mapping) or raw.get("theme_id") not in theme_ids:
+            problems.append(f"{path}.theme_id: unknown theme")
+            continue
+        if raw.get("status") not in ("planned", "started", "done"):
+            problems.append(f"{path}.status: must be planned, started or done")
+            continue
+        actions.append(ActionData(raw["theme_id"], str(raw.get("text") or ""),
+                                  str(raw.get("owner") or ""), raw.get("due_date"),
+                                  raw["status"], raw.get("suggestion_id")))
+    return decisions, actions
 
 
 def _members(raw: Any, questionnaire: Questionnaire, anonymous: bool,

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
@@ -17,6 +26,9 @@ from .content import LANGUAGES, Scale, Theme
 COMMENT_MAX = 2000
 NAME_MAX = 100
 DONT_KNOW = "dk"
+REVEAL_CHOICES = ("when_revealed", "after_submit")
+NOTE_MAX = 1000
+ACTION_MAX = 500
 
 
 def _max_length(limit: int) -> Length:
@@ -54,6 +66,16 @@ class CreateAssessmentForm(FlaskForm):
         validators=[
             AnyOf(("anonymous", "named"), message=_l("Choose anonymous or named answers."))
         ],
+        validate_choice=False,
+    )
+    reveal = RadioField(
+        _l("When do members see the team's results?"),
+        choices=[
+            SelectChoice("when_revealed", _l("When I reveal them, for example in the workshop")),
+            SelectChoice("after_submit", _l("As soon as they have submitted their own answers")),
+        ],
+        default="when_revealed",
+        validators=[AnyOf(REVEAL_CHOICES, message=_l("Choose when members see the results."))],
         validate_choice=False,
     )
 
@@ -125,3 +147,52 @@ def step_form_class(theme: Theme, scale: Scale, lang: str) -> type[StepForm]:
 
 def allowed_step_keys(theme: Theme) -> set[str]:
     return {field_name(q.id) for q in theme.questions} | {"comment", "csrf_token", "nav"}
+
+
+def _consensus_choices() -> list[SelectChoice]:
+    values = [1 + step / 2 for step in range(9)]  # 1, 1.5, … 5
+    choices = [SelectChoice("", _l("Not decided"))]
+    choices += [SelectChoice(f"{v:g}", f"{v:g}") for v in values]
+    return choices
+
+
+class DecisionForm(FlaskForm):
+    """The team's agreed view on one recommendation."""
+
+    consensus = SelectField(
+        _l("Agreed score"),
+        choices=_consensus_choices(),
+        validators=[Optional()],
+        description=_l("The score the team agrees on, from 1 to 5. It decides the level."),
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), _max_length(NOTE_MAX)],
+                         description=_l("What the team agreed, in a sentence or two."))
+    agreed_to_disagree = BooleanField(_l("We agree to disagree"))
+
+    def consensus_value(self) -> float | None:
+        return float(self.consensus.data) if self.consensus.data else None
+
+
+class ActionForm(FlaskForm):
+    """One action of the plan: what, who, when, and how far it has come."""
+
+    text = TextAreaField(
+        _l("What will you do?"),
+        validators=[DataRequired(_l("Describe the action.")), _max_length(ACTION_MAX)],
+    )
+    owner = StringField(_l("Owner"), validators=[Optional(), _max_length(NAME_MAX)],
+                        description=_l("Who makes sure it happens."))
+    due_date = DateField(_l("Due date"), validators=[Optional()],
+                         description=_l("For example 2027-02-01."))
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice("planned", _l("Planned")), SelectChoice("started", _l("Started")),
+                 SelectChoice("done", _l("Done"))],
+        default="planned",
+    )
+
+
+class SuggestionPickForm(FlaskForm):
+    """Adds one of the theme's suggestions to the plan."""
+
+    suggestion_id = HiddenField(validators=[DataRequired()])

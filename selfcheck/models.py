@@ -7,13 +7,15 @@ questions.toml later never changes an old assessment.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -47,9 +49,20 @@ class Assessment(Base):
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
     facilitator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     join_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "after_submit": members see the team results once they have submitted;
+    #: "when_revealed": only after the facilitator reveals them (``revealed_at``).
+    reveal: Mapped[str] = mapped_column(String(20), default="when_revealed",
+                                        server_default="when_revealed")
+    revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="assessment", order_by="Participant.id", cascade="all, delete-orphan"
+    )
+    decisions: Mapped[list[ThemeDecision]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="assessment", order_by="Action.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -102,3 +115,39 @@ class ThemeComment(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     participant: Mapped[Participant] = relationship(back_populates="comments")
+
+
+class ThemeDecision(Base):
+    """What the team agreed on one recommendation in the workshop."""
+
+    __tablename__ = "theme_decision"
+    __table_args__ = (UniqueConstraint("assessment_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    theme_id: Mapped[str] = mapped_column(String(100))
+    consensus: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    agreed_to_disagree: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="decisions")
+
+
+class Action(Base):
+    """One line of the team's action plan."""
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    theme_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(100), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    suggestion_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="actions")

@@ -116,7 +116,8 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
     """Everything the report template shows; numbers from scoring.score_assessment."""
     questionnaire = data.questionnaire
     submitted = data.submitted_members
-    result = scoring.score_assessment(questionnaire, [m.answers for m in submitted])
+    result = scoring.score_assessment(questionnaire, [m.answers for m in submitted],
+                                      data.consensus)
     visible = scoring.distributions_visible(data.anonymous, result.respondents)
 
     def fmt(value: float | None, digits: int = 1) -> str:
@@ -154,6 +155,8 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
         "radar_uri": _svg_data_uri(radar),
         "distribution_uris": distributions,
         "report_date": format_date(today, format="long", locale=lang),
+        "decisions": {d.theme_id: d for d in data.decisions},
+        "actions": data.actions,
         "fmt": fmt,
         "font_dir": (STATIC_DIR / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf").as_uri(),
     }

@@ -185,6 +185,16 @@ def theme_result(
     )
 
 
+def widest_spread(theme: ThemeResult, count: int = 3) -> tuple[QuestionResult, ...]:
+    """The statements the members answered most differently (highest − lowest), widest first.
+
+    Ties keep the questionnaire's order; statements nobody scored are left out.
+    """
+    answered = [q for q in theme.questions if q.n]
+    answered.sort(key=lambda q: -(q.max - q.min))
+    return tuple(answered[:count])
+
+
 def discussion_agenda(themes: Iterable[ThemeResult]) -> tuple[str, ...]:
     """Theme ids in the order a workshop should discuss them.
 

@@ -100,7 +100,7 @@ def test_whole_journey_three_members(app, facilitator, questionnaire, db):
         band = questionnaire.band(result.band_id).label.da
         agreement = "⚠ Uenighed" if result.disagreed else ("Enighed" if result.n > 1 else "–")
         marker = " ⚠ Uenighed" if result.disagreed else ""  # repeated for phones
-        row = (f"{number}. {theme.title.da}{marker} {da(result.score)} {da(result.percent, 0)} % "
+        row = (f"{number}. {theme.title.da}{marker} {da(result.score)} – {da(result.percent, 0)} % "
                f"{band} {result.n} {da(result.min)}–{da(result.max)} {agreement}")
         assert row in text, row
         for suggestion in theme.suggestions_for(result.band_id):

@@ -82,7 +82,7 @@ def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnair
         f'attachment; filename="selfcheck-eksempel-kommune-direktionen-{TODAY.isoformat()}.pdf"')
     pdf = response.data
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 12
+    assert len(reader.pages) == 14
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "da"
     assert "/StructTreeRoot" in root
@@ -101,7 +101,7 @@ def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnair
         expected = assessments.results(assessment)
     assert f"Samlet score: {da(expected.overall)} af 5" in pages[2]
     starts = [next(i for i, p in enumerate(pages) if p.startswith(f"{n}. {t.title.da}\n"))
-              for n, t in enumerate(questionnaire.themes, 1)] + [len(pages) - 1]
+              for n, t in enumerate(questionnaire.themes, 1)] + [len(pages) - 2]
     for number, (theme, result) in enumerate(zip(questionnaire.themes, expected.themes,
                                                  strict=True), 1):
         section = "\n".join(pages[starts[number - 1]:starts[number]])
@@ -113,6 +113,17 @@ def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnair
             assert suggestion.title.da in section.replace("\n", " ")
         assert ("Teamet er uenigt her." in section) == result.disagreed
     assert "Vores tværgående mål findes på papiret." in text
+    # The workshop: consensus next to the mean, the note, agreed to disagree, the plan.
+    follow_up = "\n".join(pages[starts[5]:starts[6]])
+    assert "Aftalt score\n2,5" in follow_up
+    assert "Aftalt score: 2,5 (teamets gennemsnit er" in follow_up.replace("\n", " ")
+    assert "Vi måler meget, men følger sjældent op med beslutninger." in follow_up
+    assert "Teamet blev enige om at være uenige." in "\n".join(pages[starts[2]:starts[3]])
+    plan = pages[-2]
+    assert plan.startswith("Handleplan\n")
+    for owner in ("Anne Holm", "Erik Møller", "Bo Lauridsen"):
+        assert owner in plan.replace("\n", " ")
+    assert "2027-02-01" in plan and "I gang" in plan
     assert "– Bo Lauridsen" in text  # named assessment: comments carry names
     assert "Når målstyring virker – set fra et toplederperspektiv" in pages[-1]
     assert "version 1.0" in pages[-1]
@@ -132,7 +143,7 @@ def test_report_for_a_single_member_in_english(app, facilitator, questionnaire):
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.trailer["/Root"]["/Lang"] == "en"
     pages = pdf_pages(pdf)
-    assert len(pages) == 10
+    assert len(pages) == 11
     long_date = format_date(TODAY, format="long", locale="en")
     assert f"Region Nord\nKoncernledelsen\n{long_date}\n1\n" in pages[0]
     assert "MEMBERS WHO ANSWERED" in pages[0]
@@ -273,7 +284,8 @@ def test_export_and_offline_report_match_the_web(app, runner, tmp_path, question
     assert document["assessment"]["organisation"] == "Eksempel Kommune"
     assert len(document["members"]) == 12
     data = load_export(document)
-    expected = score_assessment(questionnaire, [m.answers for m in data.submitted_members])
+    expected = score_assessment(questionnaire, [m.answers for m in data.submitted_members],
+                                data.consensus)
     with app.app_context():
         from selfcheck import assessments
         from selfcheck.db import get_session

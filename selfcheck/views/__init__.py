@@ -10,9 +10,9 @@ from ..models import Assessment
 
 
 def init_app(app: Flask) -> None:
-    from . import answer, errors, facilitate, start
+    from . import answer, errors, facilitate, start, workshop
 
-    for module in (start, answer, facilitate, errors):
+    for module in (start, answer, facilitate, workshop, errors):
         app.register_blueprint(module.bp)
 
 
@@ -32,3 +32,19 @@ def assessment_for_facilitator(token: str) -> Assessment:
         abort(404)
     use_assessment_language(assessment)
     return assessment
+
+
+def safe_next(target: str, fallback: str) -> str:
+    """Only follow a local path, never another site (no open redirect)."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+def require_open(assessment: Assessment) -> None:
+    """Nothing changes in a closed assessment until the facilitator reopens it."""
+    if not assessment.is_open:
+        from flask_babel import gettext as _
+
+        abort(409, description=_(
+            "This self-assessment is closed. Open it again to make changes."))

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import assessments
+from .. import assessments, charts, scoring
 from ..content import Questionnaire
 from ..db import get_session
 from ..forms import (
@@ -197,5 +197,30 @@ def done(token: str):
         participant=participant,
         assessment=participant.assessment,
         questionnaire=questionnaire,
+        token=token,
+    )
+
+
+@bp.get("/p/<token>/results")
+def team_results(token: str):
+    """The team's results as a member sees them: only once submitted and revealed."""
+    participant, questionnaire = _participant(token)
+    assessment = participant.assessment
+    shown = assessments.member_sees_team_results(participant)
+    result = assessments.results(assessment) if shown else None
+    visible = bool(result) and scoring.distributions_visible(assessment.anonymous,
+                                                             result.respondents)
+    return render_template(
+        "answer/results.html",
+        participant=participant,
+        assessment=assessment,
+        questionnaire=questionnaire,
+        shown=shown,
+        visible=visible,
+        threshold=scoring.ANONYMITY_THRESHOLD,
+        result=result,
+        answers=assessments.answers_of(participant),
+        actions=assessment.actions if shown else [],
+        charts=charts,
         token=token,
     )

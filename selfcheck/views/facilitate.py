@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import assessments, charts, exchange, report, scoring
+from .. import assessments, charts, exchange, qr, report, scoring
 from ..db import get_session
 from ..forms import EmptyForm
 from ..tokens import join_token_for
@@ -32,6 +32,7 @@ def results(token: str):
     questionnaire = assessments.questionnaire_of(assessment)
     result = assessments.results(assessment)
     visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
+    join_url = url_for("answer.join", token=join_token_for(token), _external=True)
     return render_template(
         "facilitate/results.html",
         assessment=assessment,
@@ -42,7 +43,10 @@ def results(token: str):
         comments=assessments.comments_by_theme(assessment) if visible else {},
         participants=assessment.participants,
         token=token,
-        join_token=join_token_for(token),
+        join_url=join_url,
+        qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
+        decisions={d.theme_id: d for d in assessment.decisions},
+        actions=assessment.actions,
         charts=charts,
         form=EmptyForm(),
     )

@@ -19,7 +19,7 @@ from .. import assessments, demo
 from ..content import LANGUAGES
 from ..db import get_session
 from ..forms import CreateAssessmentForm, EmptyForm
-from . import current_document
+from . import current_document, safe_next
 
 bp = Blueprint("start", __name__)
 
@@ -43,6 +43,7 @@ def new():
             team=form.team.data,
             language=form.language.data,
             anonymous=form.answers.data == "anonymous",
+            reveal=form.reveal.data,
         )
         flash(_("The self-assessment is ready. Send the join link to your team."), "success")
         return redirect(url_for("facilitate.results", token=links.facilitator_token))
@@ -65,11 +66,4 @@ def set_language():
     if lang not in LANGUAGES:
         abort(400, description=_("Unknown language."))
     session["lang"] = lang
-    return redirect(_safe_next(request.form.get("next", "")))
-
-
-def _safe_next(target: str) -> str:
-    """Only follow a local path, never another site (no open redirect)."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("start.index")
+    return redirect(safe_next(request.form.get("next", ""), url_for("start.index")))

@@ -1,0 +1,189 @@
+"""Workshop: the team goes through the recommendations together on a projector.
+
+Themes come in discussion-agenda order (most disagreement first). For each the
+facilitator records the team's agreed score, a note or "agreed to disagree",
+and builds the action plan from the suggestions or from scratch.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from .. import assessments, charts, qr, scoring
+from ..db import get_session
+from ..forms import ActionForm, DecisionForm, EmptyForm, SuggestionPickForm
+from ..tokens import join_token_for
+from . import assessment_for_facilitator, require_open, safe_next
+
+bp = Blueprint("workshop", __name__)
+
+
+def _theme_at(assessment, position: int):
+    """The theme at ``position`` (1-based) of the discussion agenda, with the results."""
+    questionnaire = assessments.questionnaire_of(assessment)
+    result = assessments.results(assessment)
+    if not 1 <= position <= len(result.agenda):
+        abort(404)
+    theme = questionnaire.theme(result.agenda[position - 1])
+    return questionnaire, result, theme
+
+
+@bp.get("/f/<token>/workshop")
+def start(token: str):
+    assessment_for_facilitator(token)
+    return redirect(url_for("workshop.theme", token=token, position=1))
+
+
+@bp.get("/f/<token>/workshop/<int:position>")
+def theme(token: str, position: int):
+    assessment = assessment_for_facilitator(token)
+    questionnaire, result, theme = _theme_at(assessment, position)
+    decision = assessments.decision_for(assessment, theme.id)
+    decision_form = DecisionForm(
+        data={"consensus": f"{decision.consensus:g}" if decision and decision.consensus else "",
+              "note": decision.note if decision else "",
+              "agreed_to_disagree": decision.agreed_to_disagree if decision else False}
+    )
+    theme_result = result.theme(theme.id)
+    visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
+    return render_template(
+        "workshop/theme.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        result=result,
+        theme=theme,
+        theme_result=theme_result,
+        position=position,
+        decision=decision,
+        decision_form=decision_form,
+        action_form=ActionForm(),
+        pick_form=SuggestionPickForm(),
+        actions=[a for a in assessment.actions if a.theme_id == theme.id],
+        picked={a.suggestion_id for a in assessment.actions if a.suggestion_id},
+        widest=scoring.widest_spread(theme_result),
+        comments=assessments.comments_by_theme(assessment).get(theme.id, []) if visible
+        else [],
+        visible=visible,
+        threshold=scoring.ANONYMITY_THRESHOLD,
+        charts=charts,
+        token=token,
+    )
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{form[name].label.text}: {' '.join(errors)}"
+                     for name, errors in form.errors.items())
+
+
+def _back_to_theme(token: str, position: int, anchor: str = ""):
+    return redirect(url_for("workshop.theme", token=token, position=position) + anchor)
+
+
+@bp.post("/f/<token>/workshop/<int:position>/decision")
+def decision(token: str, position: int):
+    assessment = assessment_for_facilitator(token)
+    require_open(assessment)
+    _questionnaire, _result, theme = _theme_at(assessment, position)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400, description=_form_errors(form))
+    assessments.save_decision(
+        get_session(), assessment, theme.id, consensus=form.consensus_value(),
+        note=form.note.data or "", agreed_to_disagree=form.agreed_to_disagree.data)
+    flash(_("The team's view is saved."), "success")
+    return _back_to_theme(token, position, "#decision")
+
+
+@bp.post("/f/<token>/workshop/<int:position>/actions")
+def add_action(token: str, position: int):
+    assessment = assessment_for_facilitator(token)
+    require_open(assessment)
+    _questionnaire, _result, theme = _theme_at(assessment, position)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, description=_form_errors(form))
+    assessments.add_action(get_session(), assessment, theme.id, text=form.text.data,
+                           owner=form.owner.data or "", due_date=form.due_date.data,
+                           status=form.status.data)
+    flash(_("The action is added to the plan."), "success")
+    return _back_to_theme(token, position, "#actions")
+
+
+@bp.post("/f/<token>/workshop/<int:position>/suggestions")
+def pick_suggestion(token: str, position: int):
+    assessment = assessment_for_facilitator(token)
+    require_open(assessment)
+    _questionnaire, _result, theme = _theme_at(assessment, position)
+    form = SuggestionPickForm()
+    suggestion = next((s for s in theme.suggestions if s.id == form.suggestion_id.data), None)
+    if not form.validate_on_submit() or suggestion is None:
+        abort(400, description=_("Unknown suggestion."))
+    lang = str(get_locale())
+    assessments.add_action(get_session(), assessment, theme.id,
+                           text=f"{suggestion.title.get(lang)}. {suggestion.text.get(lang)}",
+                           suggestion_id=suggestion.id)
+    flash(_("The suggestion is added to the plan. Add an owner and a due date."), "success")
+    return _back_to_theme(token, position, "#actions")
+
+
+@bp.route("/f/<token>/actions/<int:action_id>", methods=["GET", "POST"])
+def edit_action(token: str, action_id: int):
+    assessment = assessment_for_facilitator(token)
+    action = assessments.find_action(assessment, action_id)
+    if action is None:
+        abort(404)
+    fallback = url_for("facilitate.results", token=token) + "#plan"
+    back = safe_next(request.values.get("next", ""), fallback)
+    form = ActionForm(obj=action)
+    if request.method == "POST":
+        require_open(assessment)
+        if form.validate_on_submit():
+            assessments.update_action(get_session(), action, text=form.text.data,
+                                      owner=form.owner.data or "", due_date=form.due_date.data,
+                                      status=form.status.data)
+            flash(_("The action is saved."), "success")
+            return redirect(back)
+    questionnaire = assessments.questionnaire_of(assessment)
+    return render_template(
+        "workshop/action.html", assessment=assessment, action=action, form=form, back=back,
+        theme=questionnaire.theme(action.theme_id), delete_form=EmptyForm(), token=token,
+    ), 400 if form.errors else 200
+
+
+@bp.post("/f/<token>/actions/<int:action_id>/delete")
+def delete_action(token: str, action_id: int):
+    assessment = assessment_for_facilitator(token)
+    require_open(assessment)
+    action = assessments.find_action(assessment, action_id)
+    if action is None:
+        abort(404)
+    assessments.delete_action(get_session(), assessment, action)
+    flash(_("The action is deleted."), "info")
+    fallback = url_for("facilitate.results", token=token) + "#plan"
+    return redirect(safe_next(request.form.get("next", ""), fallback))
+
+
+@bp.post("/f/<token>/<any(reveal, hide):action>")
+def reveal(token: str, action: str):
+    assessment = assessment_for_facilitator(token)
+    assessments.set_revealed(get_session(), assessment, action == "reveal")
+    if action == "reveal":
+        flash(_("Members can now see the team's results."), "success")
+    else:
+        flash(_("The team's results are hidden from members again."), "info")
+    return redirect(url_for("facilitate.results", token=token))
+
+
+@bp.get("/f/<token>/invite")
+def invite(token: str):
+    """The join link and its QR code, large enough for a projector."""
+    assessment = assessment_for_facilitator(token)
+    join_url = url_for("answer.join", token=join_token_for(token), _external=True)
+    return render_template(
+        "workshop/invite.html", assessment=assessment, join_url=join_url, token=token,
+        qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
+        submitted=len(assessments.submitted(assessment)),
+        started=len(assessment.participants),
+    )
