@@ -6,6 +6,7 @@ theme, with the scale's labels and "don't know", plus an optional comment.
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -152,8 +153,21 @@ def allowed_step_keys(theme: Theme) -> set[str]:
 def _consensus_choices() -> list[SelectChoice]:
     values = [1 + step / 2 for step in range(9)]  # 1, 1.5, … 5
     choices = [SelectChoice("", _l("Not decided"))]
-    choices += [SelectChoice(f"{v:g}", f"{v:g}") for v in values]
+    choices += [SelectChoice(f"{v:g}", _ScoreLabel(v)) for v in values]
     return choices
+
+
+class _ScoreLabel:
+    """A score written the way the page's language writes numbers (2,5 in Danish)."""
+
+    def __init__(self, value: float):
+        self.value = value
+
+    def __str__(self) -> str:
+        return format_decimal(self.value, format="0.#")
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 class DecisionForm(FlaskForm):

@@ -99,6 +99,7 @@ def test_empty_statement_message_in_the_browser(live_server, new_page):
     member.goto(join_url)
     member.get_by_role("button", name="Begynd at svare").click()
     member.get_by_role("link", name="Start").click()
+    member.wait_for_url("**/step/1")
     # The browser's own required check would stop the form; submit past it, as a
     # browser without that check would.
     member.evaluate("document.querySelector('form[method=post]:not(.language-switch)')"
@@ -126,6 +127,7 @@ def walk_pages(live_server, new_page, width):
     member.get_by_role("button", name="Begynd at svare").click()
     yield "welcome", member
     member.get_by_role("link", name="Start").click()
+    member.wait_for_url("**/step/1")
     yield "step 1", member
     member.evaluate("document.querySelector('form[method=post]:not(.language-switch)')"
                     ".setAttribute('novalidate', '')")
@@ -174,3 +176,82 @@ def test_works_without_javascript(live_server, browser):
         assert "Step 2 of 6" in page.inner_text("main")
     finally:
         context.close()
+
+
+def test_a_whole_workshop_in_the_browser(live_server, new_page, tmp_path):
+    """Four members answer; two are far apart on one theme, which the workshop takes first."""
+    questionnaire = live_server.app.extensions["questionnaire"]
+    facilitator = new_page(width=1280, height=720)
+    facilitator_url, join_url = create_assessment(facilitator, live_server.url, "Med navn")
+    split_theme = questionnaire.theme("cross_cutting")
+    for name, split_value in (("Asta", "Helt uenig"), ("Bjørn", "Helt enig"),
+                              ("Cille", "Hverken enig eller uenig"),
+                              ("Dan", "Hverken enig eller uenig")):
+        member = new_page(width=390, height=844)
+        member.goto(join_url)
+        member.get_by_label("Dit navn").fill(name)
+        member.get_by_role("button", name="Begynd at svare").click()
+        member.get_by_role("link", name="Start", exact=True).click()
+        for theme in questionnaire.themes:
+            for question in theme.questions:
+                if theme.id == split_theme.id:
+                    label = split_value
+                    if question.reverse:  # mirror, so the member's score stays at the extreme
+                        label = {"Helt uenig": "Helt enig", "Helt enig": "Helt uenig"}.get(
+                            label, label)
+                else:
+                    label = "Delvist enig"
+                choose(member, question.text.da, label)
+            member.locator("button[value=next]").click()
+        member.get_by_role("button", name="Send mine svar").click()
+        assert member.locator("h1").inner_text() == "Tak for dine svar"
+
+    facilitator.goto(facilitator_url)
+    assert "4 af 4 medlemmer har sendt deres svar." in facilitator.inner_text("main")
+    assert axe_violations(facilitator) == []
+    facilitator.get_by_role("link", name="Start workshoppen").click()
+    assert facilitator.locator("h1").inner_text() == split_theme.title.da
+    assert "Anbefaling 1 af 6" in facilitator.inner_text("main")
+    assert "Teamet er uenigt her." in facilitator.inner_text("main")
+    assert axe_violations(facilitator) == []
+
+    facilitator.get_by_label("Aftalt score").select_option("2.5")
+    facilitator.get_by_label("Note").fill("Vi ser forskelligt på samarbejdet.")
+    facilitator.get_by_role("button", name="Gem teamets vurdering").click()
+    assert "Teamets vurdering er gemt." in facilitator.inner_text("main")
+    first = split_theme.suggestions_for("on_the_way")[0]
+    facilitator.get_by_role("button", name=f"Føj til planen: {first.title.da}").click()
+    facilitator.get_by_label("Hvad vil I gøre?").fill("Fælles møde om de unge uden uddannelse")
+    facilitator.get_by_label("Ansvarlig").fill("Bjørn")
+    facilitator.get_by_label("Frist").fill("2027-03-01")
+    facilitator.get_by_role("button", name="Tilføj handlingen").click()
+    assert "Handlingen er føjet til planen." in facilitator.inner_text("main")
+    assert axe_violations(facilitator) == []
+    # The arrow key goes to the next recommendation.
+    facilitator.locator("h1").click()
+    facilitator.keyboard.press("ArrowRight")
+    facilitator.wait_for_url("**/workshop/2")
+    assert "Anbefaling 2 af 6" in facilitator.inner_text("main")
+
+    facilitator.goto(facilitator_url)
+    with facilitator.expect_download() as download_info:
+        facilitator.get_by_role("link", name="Hent PDF-rapporten").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("selfcheck-odense-kommune-direktionen-")
+    path = tmp_path / "report.pdf"
+    download.save_as(path)
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", " ")
+    assert "Aftalt score: 2,5" in text
+    assert "Vi ser forskelligt på samarbejdet." in text
+    assert first.title.da in text
+    assert "Fælles møde om de unge uden uddannelse" in text and "Bjørn" in text
+
+
+def test_invite_page_is_accessible(live_server, new_page):
+    page = new_page(width=1280, height=720)
+    facilitator_url, _join_url = create_assessment(page, live_server.url)
+    page.goto(facilitator_url + "/invite")
+    assert page.locator("svg.qr-code").count() == 1
+    assert axe_violations(page) == []
