@@ -314,3 +314,17 @@ def comments_by_theme(assessment: Assessment) -> dict[str, list[Comment]]:
         for comments in by_theme.values():
             comments.sort(key=lambda c: c.text.casefold())
     return by_theme
+
+
+def start_follow_up(session: Session, assessment: Assessment,
+                    document: Mapping[str, Any]) -> tuple[Assessment, Links]:
+    """A new assessment of the same team, linked to this closed one to show progress.
+
+    It uses the current questionnaire file; changes are matched by theme id.
+    """
+    if assessment.is_open:
+        raise ValueError("close the assessment before starting a follow-up")
+    return create_assessment(
+        session, document, organisation=assessment.organisation, team=assessment.team,
+        language=assessment.language, anonymous=assessment.anonymous,
+        reveal=assessment.reveal, previous=assessment)

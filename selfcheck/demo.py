@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -79,14 +79,12 @@ def create_demo(
 ) -> assessments.Links:
     """Create the example assessment and return its links."""
     questionnaire = parse_questionnaire(document)
+    organisation = "Eksempel Kommune" if lang == "da" else "Example Municipality"
+    team = "Direktionen" if lang == "da" else "Executive board"
+    earlier = _last_year(session, document, questionnaire, organisation, team, lang)
     assessment, links = assessments.create_assessment(
-        session,
-        document,
-        organisation="Eksempel Kommune" if lang == "da" else "Example Municipality",
-        team="Direktionen" if lang == "da" else "Executive board",
-        language=lang,
-        anonymous=False,
-    )
+        session, document, organisation=organisation, team=team, language=lang,
+        anonymous=False, previous=earlier)
     rng = random.Random(2019)
     for index, name in enumerate(NAMES):
         participant, _token = assessments.join(session, assessment, name)
@@ -102,6 +100,44 @@ def create_demo(
     session.commit()
     _workshop(session, assessment, questionnaire, lang)
     return links
+
+
+#: Last year the team was weaker on the goals being known and on follow-up.
+LAST_YEAR_SHIFT = {"purpose": -0.9, "follow_up": -0.6, "few_concrete": +0.2}
+
+
+def _last_year(session: Session, document, questionnaire, organisation: str, team: str,
+               lang: str):
+    """The team's closed assessment from a year ago, which the example follows up."""
+    earlier, _links = assessments.create_assessment(
+        session, document, organisation=organisation, team=team, language=lang,
+        anonymous=False)
+    rng = random.Random(2018)
+    for index, name in enumerate(NAMES[:10]):
+        participant, _token = assessments.join(session, earlier, name)
+        for theme in questionnaire.themes:
+            centre = PROFILES[theme.id][index] + LAST_YEAR_SHIFT.get(theme.id, 0.0)
+            values = {q.id: _answer(rng, centre, q.reverse) for q in theme.questions}
+            assessments.save_step(session, participant, theme, values, None)
+        participant.submitted_at = utcnow()
+    assessments.save_decision(session, earlier, "purpose", consensus=3.0, note="",
+                              agreed_to_disagree=False)
+    assessments.add_action(
+        session, earlier, "purpose",
+        text=Text("Alle chefer bruger én side om målene på deres personalemøder.",
+                  "Every manager uses one page about the goals at their staff meetings.")
+        .get(lang), owner="Karin Østergaard", due_date=date(2026, 3, 1), status="done")
+    assessments.add_action(
+        session, earlier, "follow_up",
+        text=Text("Fire faste punkter om målopfølgning i direktionens årshjul.",
+                  "Four fixed follow-up items in the board's annual plan.").get(lang),
+        owner="Hans Dalgaard", due_date=date(2026, 6, 1), status="started")
+    year_ago = utcnow() - timedelta(days=365)
+    earlier.created_at = year_ago
+    earlier.closed_at = year_ago + timedelta(days=14)
+    earlier.status = "closed"
+    session.commit()
+    return earlier
 
 
 def _workshop(session: Session, assessment, questionnaire, lang: str) -> None:

@@ -55,6 +55,18 @@ class ActionData:
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    """An earlier assessment of the same team: its results, not its answers."""
+
+    created_at: str
+    closed_at: str | None
+    overall: float | None
+    scores: Mapping[str, float | None]
+    consensus: Mapping[str, float]
+    actions: tuple[ActionData, ...]
+
+
+@dataclass(frozen=True)
 class AssessmentData:
     """Everything a report shows, independent of the database."""
 
@@ -70,6 +82,7 @@ class AssessmentData:
     members: tuple[MemberData, ...]
     decisions: tuple[DecisionData, ...] = ()
     actions: tuple[ActionData, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()  # earlier assessments, oldest first
 
     @property
     def consensus(self) -> dict[str, float]:
@@ -85,6 +98,43 @@ class AssessmentData:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+MAX_HISTORY = 10
+
+
+def _action_dict(action) -> dict[str, Any]:
+    return {"theme_id": action.theme_id, "text": action.text, "owner": action.owner,
+            "due_date": action.due_date.isoformat() if action.due_date else None,
+            "status": action.status, "suggestion_id": action.suggestion_id}
+
+
+def history_of(assessment) -> list[dict[str, Any]]:
+    """Results of the earlier assessments this one follows up, oldest first."""
+    from .assessments import results
+
+    chain = []
+    earlier = assessment.previous
+    while earlier is not None and len(chain) < MAX_HISTORY:
+        result = results(earlier)
+        chain.append({
+            "created_at": _iso(earlier.created_at),
+            "closed_at": _iso(earlier.closed_at),
+            "overall": result.overall,
+            "themes": [{"theme_id": t.theme_id, "score": t.score, "consensus": t.consensus}
+                       for t in result.themes],
+            "actions": [_action_dict(a) for a in earlier.actions],
+        })
+        earlier = earlier.previous
+    return list(reversed(chain))
+
+
+def history_entries(assessment) -> tuple[HistoryEntry, ...]:
+    """The earlier assessments as the report reads them from an export file."""
+    problems: list[str] = []
+    entries = _history(history_of(assessment), problems)
+    assert not problems, problems
+    return tuple(entries)
 
 
 def export_assessment(assessment, exported_at: datetime | None = None) -> dict[str, Any]:
@@ -123,12 +173,8 @@ def export_assessment(assessment, exported_at: datetime | None = None) -> dict[s
              "agreed_to_disagree": d.agreed_to_disagree}
             for d in sorted(assessment.decisions, key=lambda d: d.theme_id)
         ],
-        "actions": [
-            {"theme_id": a.theme_id, "text": a.text, "owner": a.owner,
-             "due_date": a.due_date.isoformat() if a.due_date else None, "status": a.status,
-             "suggestion_id": a.suggestion_id}
-            for a in assessment.actions
-        ],
+        "actions": [_action_dict(a) for a in assessment.actions],
+        "history": history_of(assessment),
     }
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat()
@@ -175,6 +221,7 @@ def load_export(document: Any) -> AssessmentData:
     members = _members(document.get("members"), questionnaire, bool(meta.get("anonymous")),
                        problems)
     decisions, actions = _workshop(document, questionnaire, problems)
+    history = _history(document.get("history") or [], problems)
     if problems:
         raise ExchangeError(problems)
     return AssessmentData(
@@ -190,7 +237,43 @@ def load_export(document: Any) -> AssessmentData:
         members=tuple(members),
         decisions=tuple(decisions),
         actions=tuple(actions),
+        history=tuple(history),
     )
+
+
+def _number_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _history(raw: Any, problems: list[str]) -> list[HistoryEntry]:
+    if not isinstance(raw, list):
+        problems.append("history: must be a list")
+        return []
+    entries = []
+    for i, item in enumerate(raw):
+        path = f"history[{i}]"
+        themes = item.get("themes") if isinstance(item, Mapping) else None
+        if not isinstance(themes, list) or not isinstance(item.get("created_at"), str):
+            problems.append(f"{path}: needs created_at and a list of themes")
+            continue
+        scores, consensus = {}, {}
+        for theme in themes:
+            if not isinstance(theme, Mapping) or not isinstance(theme.get("theme_id"), str) \
+                    or not _number_or_none(theme.get("score")) \
+                    or not _number_or_none(theme.get("consensus")):
+                problems.append(f"{path}.themes: each needs theme_id, score and consensus")
+                break
+            scores[theme["theme_id"]] = theme.get("score")
+            if theme.get("consensus") is not None:
+                consensus[theme["theme_id"]] = theme["consensus"]
+        actions = tuple(
+            ActionData(a.get("theme_id", ""), str(a.get("text") or ""), str(a.get("owner") or ""),
+                       a.get("due_date"), a.get("status", "planned"), a.get("suggestion_id"))
+            for a in item.get("actions") or [] if isinstance(a, Mapping)
+        )
+        entries.append(HistoryEntry(item["created_at"], item.get("closed_at"),
+                                    item.get("overall"), scores, consensus, actions))
+    return entries
 
 
 def _workshop(document: Mapping[str, Any], questionnaire: Questionnaire,

@@ -8,7 +8,7 @@ session; otherwise the browser's Accept-Language decides.
 from __future__ import annotations
 
 from flask import Flask, g, request, session
-from flask_babel import Babel, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_decimal, get_locale
 
 from .content import LANGUAGES
 from .resources import PACKAGE_DIR
@@ -35,5 +35,6 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
     app.jinja_env.globals.update(
-        LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, format_decimal=format_decimal
+        LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, format_decimal=format_decimal,
+        format_date=format_date,
     )

@@ -58,6 +58,9 @@ class Assessment(Base):
     participants: Mapped[list[Participant]] = relationship(
         back_populates="assessment", order_by="Participant.id", cascade="all, delete-orphan"
     )
+    previous: Mapped[Assessment | None] = relationship(
+        remote_side="Assessment.id", back_populates="follow_ups")
+    follow_ups: Mapped[list[Assessment]] = relationship(back_populates="previous")
     decisions: Mapped[list[ThemeDecision]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )

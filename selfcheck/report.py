@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import charts, scoring
 from .exchange import AssessmentData
+from .progress import build_progress
 from .resources import PACKAGE_DIR, templates_dir
 
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -156,6 +157,7 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
         "distribution_uris": distributions,
         "report_date": format_date(today, format="long", locale=lang),
         "decisions": {d.theme_id: d for d in data.decisions},
+        "progress": build_progress(questionnaire, result, data.history),
         "actions": data.actions,
         "fmt": fmt,
         "font_dir": (STATIC_DIR / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf").as_uri(),
@@ -180,6 +182,7 @@ def _environment(lang: str) -> Environment:
     env.install_gettext_translations(_translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["format_decimal"] = lambda value, format: format_decimal(
         value, format=format, locale=lang)
+    env.globals["format_date"] = lambda value: format_date(value, format="medium", locale=lang)
     return env
 
 

@@ -262,3 +262,47 @@ def score_assessment(
 def distributions_visible(anonymous: bool, respondents: int) -> bool:
     """Whether member-level distributions may be shown (DESIGN.md §4 anonymity rule)."""
     return not anonymous or respondents >= ANONYMITY_THRESHOLD
+
+
+@dataclass(frozen=True)
+class ThemeChange:
+    """One theme's team score then and now (DESIGN.md journey 5: "Again")."""
+
+    theme_id: str
+    before: float | None
+    after: float | None
+    earlier_consensus: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def direction(self) -> str:
+        """"up", "down" or "same" (a change under 0.05 rounds to no change), or "none"."""
+        if self.delta is None:
+            return "none"
+        if abs(self.delta) < 0.05:
+            return "same"
+        return "up" if self.delta > 0 else "down"
+
+
+def theme_changes(
+    theme_ids: Iterable[str],
+    now: Mapping[str, float | None],
+    before: Mapping[str, float | None],
+    earlier_consensus: Mapping[str, float] | None = None,
+) -> tuple[ThemeChange, ...]:
+    """Change of each theme's team score since an earlier assessment.
+
+    Themes are matched by id, so a theme added or removed between two versions
+    of the questionnaire shows no change rather than a wrong one.
+    """
+    earlier_consensus = earlier_consensus or {}
+    return tuple(
+        ThemeChange(theme_id, before.get(theme_id), now.get(theme_id),
+                    earlier_consensus.get(theme_id))
+        for theme_id in theme_ids
+    )

@@ -82,7 +82,7 @@ def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnair
         f'attachment; filename="selfcheck-eksempel-kommune-direktionen-{TODAY.isoformat()}.pdf"')
     pdf = response.data
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 14
+    assert len(reader.pages) == 15
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "da"
     assert "/StructTreeRoot" in root

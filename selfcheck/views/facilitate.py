@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
@@ -20,8 +21,9 @@ from flask_babel import gettext as _
 from .. import assessments, charts, exchange, qr, report, scoring
 from ..db import get_session
 from ..forms import EmptyForm
+from ..progress import build_progress
 from ..tokens import join_token_for
-from . import assessment_for_facilitator
+from . import assessment_for_facilitator, current_document
 
 bp = Blueprint("facilitate", __name__)
 
@@ -46,6 +48,8 @@ def results(token: str):
         join_url=join_url,
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
         decisions={d.theme_id: d for d in assessment.decisions},
+        progress=build_progress(questionnaire, result, exchange.history_entries(assessment)),
+        follow_ups=assessment.follow_ups,
         actions=assessment.actions,
         charts=charts,
         form=EmptyForm(),
@@ -83,3 +87,15 @@ def set_status(token: str, action: str):
     else:
         flash(_("The self-assessment is closed. Answers can no longer change."), "info")
     return redirect(url_for("facilitate.results", token=token))
+
+
+@bp.post("/f/<token>/follow-up")
+def follow_up(token: str):
+    """Start the next assessment of the same team; its page shows the progress."""
+    assessment = assessment_for_facilitator(token)
+    if assessment.is_open:
+        abort(409, description=_("Close the self-assessment before you start a follow-up."))
+    _new, links = assessments.start_follow_up(get_session(), assessment, current_document())
+    flash(_("The follow-up is ready. Send the new join link to the team, and keep the new "
+            "facilitator link."), "success")
+    return redirect(url_for("facilitate.results", token=links.facilitator_token))
