@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -60,6 +61,18 @@ def create_assessment(
     reveal: str = "when_revealed",
     previous: Assessment | None = None,
 ) -> tuple[Assessment, Links]:
+    assessment, links = _new_assessment(document, organisation=organisation, team=team,
+                                        language=language, anonymous=anonymous, reveal=reveal,
+                                        previous=previous)
+    session.add(assessment)
+    session.commit()
+    return assessment, links
+
+
+def _new_assessment(document: Mapping[str, Any], *, organisation: str, team: str,
+                    language: str, anonymous: bool, reveal: str = "when_revealed",
+                    previous: Assessment | None = None) -> tuple[Assessment, Links]:
+    """A new, not yet saved assessment with fresh tokens."""
     facilitator_token = new_token()
     join_token = join_token_for(facilitator_token)
     assessment = Assessment(
@@ -75,9 +88,67 @@ def create_assessment(
         facilitator_token_hash=hash_token(facilitator_token),
         join_token_hash=hash_token(join_token),
     )
+    return assessment, Links(facilitator_token, join_token)
+
+
+def _member(assessment: Assessment, member, submitted_at=None,
+            started_at=None) -> Participant:
+    """A participant built from imported member data (exchange.MemberData)."""
+    participant = Participant(
+        resume_token_hash=hash_token(new_token()),
+        display_name=None if assessment.anonymous else member.name,
+        submitted_at=submitted_at,
+    )
+    if started_at is not None:
+        participant.started_at = started_at
+    participant.answers = [Answer(question_id=qid, value=value)
+                           for qid, value in member.answers.items()]
+    participant.comments = [ThemeComment(theme_id=tid, text=text)
+                            for tid, text in member.comments.items()]
+    return participant
+
+
+def import_document(session: Session, document: Mapping[str, Any], data) -> tuple[
+    Assessment, Links
+]:
+    """Create an assessment from a validated export (exchange.load_export), in one commit."""
+    meta = document["assessment"]
+    assessment, links = _new_assessment(
+        data.questionnaire_document, organisation=data.organisation, team=data.team,
+        language=data.language, anonymous=data.anonymous)
+    assessment.status = data.status if data.status in ("open", "closed") else "open"
+    assessment.created_at = datetime.fromisoformat(data.created_at)
+    if data.closed_at:
+        assessment.closed_at = datetime.fromisoformat(data.closed_at)
+    if isinstance(meta.get("reveal"), str) and meta["reveal"] in ("after_submit",
+                                                                  "when_revealed"):
+        assessment.reveal = meta["reveal"]
+    for raw, member in zip(document["members"], data.members, strict=True):
+        assessment.participants.append(_member(
+            assessment, member, _when(raw.get("submitted_at")), _when(raw.get("started_at"))))
+    assessment.decisions = [ThemeDecision(theme_id=d.theme_id, consensus=d.consensus,
+                                          note=d.note, agreed_to_disagree=d.agreed_to_disagree)
+                            for d in data.decisions]
+    assessment.actions = [Action(theme_id=a.theme_id, text=a.text, owner=a.owner,
+                                 due_date=date.fromisoformat(a.due_date) if a.due_date else None,
+                                 status=a.status, suggestion_id=a.suggestion_id)
+                          for a in data.actions]
     session.add(assessment)
     session.commit()
-    return assessment, Links(facilitator_token, join_token)
+    return assessment, links
+
+
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def add_members(session: Session, assessment: Assessment, members) -> int:
+    """Add submitted members from a CSV import, all in one commit."""
+    now = utcnow()
+    for member in members:
+        assessment.participants.append(_member(assessment, member, submitted_at=now))
+    session.commit()
+    return len(members)
 
 
 def _by_token(session: Session, model, column, token: str):

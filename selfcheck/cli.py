@@ -131,24 +131,79 @@ def demo_command(lang: str) -> None:
 
 
 @main.command("export")
-@click.argument("token")
+@click.argument("assessment")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the JSON file.")
+              help="Where to write. CSV writes two files: NAME-answers.csv and NAME-results.csv.")
+@click.option("--format", "kind", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+              show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the texts in CSV and XLSX (default: the assessment's).")
 @with_appcontext
-def export_command(token: str, output: Path) -> None:
-    """Write an assessment as JSON. TOKEN is the facilitator token or the whole link."""
+def export_command(assessment: str, output: Path, kind: str, lang: str | None) -> None:
+    """Export an assessment. ASSESSMENT is its number, facilitator token or link."""
     from datetime import UTC, datetime
 
-    from . import assessments, exchange
+    from . import assessments, exchange, tables
+    from .db import get_session
+    from .models import Assessment
+
+    session = get_session()
+    if assessment.isdigit():
+        found = session.get(Assessment, int(assessment))
+    else:
+        token = assessment.rstrip("/").rsplit("/f/", 1)[-1]
+        found = assessments.find_by_facilitator_token(session, token)
+    if found is None:
+        raise click.ClickException("no assessment has that number or facilitator token")
+    document = exchange.export_assessment(found, exported_at=datetime.now(UTC))
+    if kind == "json":
+        output.write_text(exchange.dumps(document), encoding="utf-8")
+        click.echo(f"Wrote {output} ({len(document['members'])} members)")
+        return
+    data = exchange.load_export(document)
+    lang = lang or data.language
+    if kind == "xlsx":
+        output.write_bytes(tables.to_xlsx(data, lang))
+        click.echo(f"Wrote {output}")
+        return
+    stem = output.with_suffix("")
+    for name, columns, rows in (("answers", tables.ANSWER_COLUMNS, tables.answer_rows),
+                                ("results", tables.RESULT_COLUMNS, tables.result_rows)):
+        path = stem.parent / f"{stem.name}-{name}.csv"
+        path.write_text(tables.to_csv(columns, rows(data, lang)), encoding="utf-8")
+        click.echo(f"Wrote {path}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(file: Path) -> None:
+    """Create an assessment from an exported JSON file and print its facilitator link."""
+    from . import assessments
     from .db import get_session
 
-    token = token.rstrip("/").rsplit("/f/", 1)[-1]
-    assessment = assessments.find_by_facilitator_token(get_session(), token)
-    if assessment is None:
-        raise click.ClickException("no assessment has that facilitator token")
-    document = exchange.export_assessment(assessment, exported_at=datetime.now(UTC))
-    output.write_text(exchange.dumps(document), encoding="utf-8")
-    click.echo(f"Wrote {output} ({len(document['members'])} members)")
+    document, data = _read_export(file)
+    _assessment, links = assessments.import_document(get_session(), document, data)
+    click.echo(f"Imported {data.organisation}, {data.team}: {len(data.members)} members.")
+    click.echo("Facilitator link:")
+    click.echo(f"/f/{links.facilitator_token}")
+
+
+def _read_export(file: Path):
+    """The document and its validated data, or a ClickException listing every problem."""
+    import json
+
+    from . import exchange
+
+    try:
+        document = json.loads(file.read_bytes().decode("utf-8"))
+        return document, exchange.load_export(document)
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file}: not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file}: not JSON ({exc})") from exc
+    except exchange.ExchangeError as exc:
+        raise click.ClickException(f"{file}: " + "; ".join(exc.problems)) from exc
 
 
 @main.command("report")
@@ -159,18 +214,11 @@ def export_command(token: str, output: Path) -> None:
               help="Language of the report (default: the assessment's).")
 def report_command(file: Path, output: Path, lang: str | None) -> None:
     """Build the PDF report offline from an exported JSON file."""
-    import json
     from datetime import date
 
-    from . import exchange, report
+    from . import report
 
-    try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-        data = exchange.load_export(document)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise click.ClickException(f"{file}: not a JSON export ({exc})") from exc
-    except exchange.ExchangeError as exc:
-        raise click.ClickException(f"{file}: " + "; ".join(exc.problems)) from exc
+    _document, data = _read_export(file)
     pdf = report.render_pdf(data, lang or data.language, date.today())
     output.write_bytes(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .content import ContentError, Questionnaire, document_hash, parse_questionnaire
@@ -161,6 +161,7 @@ def export_assessment(assessment, exported_at: datetime | None = None) -> dict[s
             "team": assessment.team,
             "language": assessment.language,
             "anonymous": assessment.anonymous,
+            "reveal": assessment.reveal,
             "status": assessment.status,
             "created_at": _iso(assessment.created_at),
             "closed_at": _iso(assessment.closed_at),
@@ -212,6 +213,8 @@ def load_export(document: Any) -> AssessmentData:
     for key in ("organisation", "team", "language", "status", "created_at"):
         if not isinstance(meta.get(key), str):
             problems.append(f"assessment.{key}: must be a string")
+    if isinstance(meta.get("created_at"), str) and not _is_iso(meta["created_at"], datetime):
+        problems.append("assessment.created_at: not a date and time")
     if meta.get("language") not in ("da", "en"):
         problems.append("assessment.language: must be da or en")
     if not isinstance(meta.get("anonymous"), bool):
@@ -239,6 +242,14 @@ def load_export(document: Any) -> AssessmentData:
         actions=tuple(actions),
         history=tuple(history),
     )
+
+
+def _is_iso(value: Any, kind: type) -> bool:
+    try:
+        kind.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _number_or_none(value: Any) -> bool:
@@ -300,6 +311,9 @@ def _workshop(document: Mapping[str, Any], questionnaire: Questionnaire,
         if raw.get("status") not in ("planned", "started", "done"):
             problems.append(f"{path}.status: must be planned, started or done")
             continue
+        if raw.get("due_date") is not None and not _is_iso(raw["due_date"], date):
+            problems.append(f"{path}.due_date: {raw['due_date']!r} is not a date (YYYY-MM-DD)")
+            continue
         actions.append(ActionData(raw["theme_id"], str(raw.get("text") or ""),
                                   str(raw.get("owner") or ""), raw.get("due_date"),
                                   raw["status"], raw.get("suggestion_id")))
@@ -333,6 +347,9 @@ def _members(raw: Any, questionnaire: Questionnaire, anonymous: bool,
         for tid, text in comments.items():
             if tid not in theme_ids or not isinstance(text, str):
                 problems.append(f"{path}.comments.{tid}: unknown theme or not text")
+        for key in ("started_at", "submitted_at"):
+            if member.get(key) is not None and not _is_iso(member[key], datetime):
+                problems.append(f"{path}.{key}: {member[key]!r} is not a date and time")
         name = member.get("name")
         members.append(
             MemberData(

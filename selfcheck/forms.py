@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -210,3 +211,9 @@ class SuggestionPickForm(FlaskForm):
     """Adds one of the theme's suggestions to the plan."""
 
     suggestion_id = HiddenField(validators=[DataRequired()])
+
+
+class UploadForm(FlaskForm):
+    """One file: an exported assessment (JSON) or answers from another tool (CSV)."""
+
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])

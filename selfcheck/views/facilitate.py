@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import (
@@ -18,12 +18,12 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import assessments, charts, exchange, qr, report, scoring
+from .. import assessments, charts, exchange, qr, report, scoring, tables
 from ..db import get_session
-from ..forms import EmptyForm
+from ..forms import EmptyForm, UploadForm
 from ..progress import build_progress
 from ..tokens import join_token_for
-from . import assessment_for_facilitator, current_document
+from . import assessment_for_facilitator, current_document, require_open
 
 bp = Blueprint("facilitate", __name__)
 
@@ -49,7 +49,7 @@ def results(token: str):
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
         decisions={d.theme_id: d for d in assessment.decisions},
         progress=build_progress(questionnaire, result, exchange.history_entries(assessment)),
-        follow_ups=assessment.follow_ups,
+        upload_form=UploadForm(),
         actions=assessment.actions,
         charts=charts,
         form=EmptyForm(),
@@ -99,3 +99,51 @@ def follow_up(token: str):
     flash(_("The follow-up is ready. Send the new join link to the team, and keep the new "
             "facilitator link."), "success")
     return redirect(url_for("facilitate.results", token=links.facilitator_token))
+
+
+def _download(body: str | bytes, mimetype: str, name: str):
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/f/<token>/export.<any(json, xlsx):kind>")
+@bp.get("/f/<token>/export-<any(answers, results):table>.csv")
+def export(token: str, kind: str = "csv", table: str | None = None):
+    """The assessment as JSON, XLSX or CSV; never a name from an anonymous assessment."""
+    assessment = assessment_for_facilitator(token)
+    document = exchange.export_assessment(assessment, exported_at=datetime.now(UTC))
+    stem = report.filename(assessment.organisation, assessment.team, date.today())[:-4]
+    if kind == "json":
+        return _download(exchange.dumps(document), "application/json", f"{stem}.json")
+    data = exchange.load_export(document)
+    lang = str(get_locale())
+    if kind == "xlsx":
+        return _download(tables.to_xlsx(data, lang), XLSX, f"{stem}.xlsx")
+    columns, rows = ((tables.ANSWER_COLUMNS, tables.answer_rows) if table == "answers"
+                     else (tables.RESULT_COLUMNS, tables.result_rows))
+    return _download(tables.to_csv(columns, rows(data, lang)), "text/csv; charset=utf-8",
+                     f"{stem}-{table}.csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.post("/f/<token>/import-answers")
+def import_answers(token: str):
+    """Add members from a CSV file collected in another survey tool; all rows or none."""
+    assessment = assessment_for_facilitator(token)
+    require_open(assessment)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Choose a file."))
+    try:
+        members = tables.read_answers_csv(form.file.data.read(),
+                                          assessments.questionnaire_of(assessment))
+    except exchange.ExchangeError as exc:
+        return render_template("facilitate/import_problems.html", problems=exc.problems,
+                               token=token, assessment=assessment), 400
+    count = assessments.add_members(get_session(), assessment, members)
+    flash(_("%(count)d members were imported from the file.", count=count), "success")
+    return redirect(url_for("facilitate.results", token=token))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     abort,
@@ -15,10 +17,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import assessments, demo
+from .. import assessments, demo, exchange
 from ..content import LANGUAGES
 from ..db import get_session
-from ..forms import CreateAssessmentForm, EmptyForm
+from ..forms import CreateAssessmentForm, EmptyForm, UploadForm
 from . import current_document, safe_next
 
 bp = Blueprint("start", __name__)
@@ -48,7 +50,34 @@ def new():
         flash(_("The self-assessment is ready. Send the join link to your team."), "success")
         return redirect(url_for("facilitate.results", token=links.facilitator_token))
     status = 400 if form.is_submitted() else 200
-    return render_template("start/new.html", form=form), status
+    return render_template("start/new.html", form=form, upload_form=UploadForm(),
+                           import_problems=[]), status
+
+
+@bp.post("/import")
+def import_file():
+    """Create an assessment from an exported JSON file (e.g. from another machine)."""
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            document = json.loads(raw.decode("utf-8"))
+            data = exchange.load_export(document)
+        except UnicodeDecodeError:
+            problems = [_("The file is not UTF-8 text.")]
+        except json.JSONDecodeError as exc:
+            problems = [_("The file is not JSON: %(error)s", error=str(exc))]
+        except exchange.ExchangeError as exc:
+            problems = exc.problems
+        else:
+            _assessment, links = assessments.import_document(get_session(), document, data)
+            flash(_("The self-assessment is imported."), "success")
+            return redirect(url_for("facilitate.results", token=links.facilitator_token))
+    else:
+        problems = [e for errors in form.errors.values() for e in errors]
+    return render_template("start/new.html", form=CreateAssessmentForm(formdata=None),
+                           upload_form=form, import_problems=problems), 400
 
 
 @bp.post("/example")
