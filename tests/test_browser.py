@@ -141,6 +141,8 @@ def walk_pages(live_server, new_page, width):
     yield "review", member
     member.get_by_role("button", name="Send mine svar").click()
     yield "done", member
+    member.get_by_role("link", name="Se teamets resultater").click()
+    yield "member results, not revealed", member
     page.goto(facilitator_url)
     yield "results", page
     page.goto(live_server.url + "/p/unknown-token/")
@@ -157,7 +159,7 @@ def test_axe_finds_no_violations_on_any_page(live_server, new_page, width):
         violations = axe_violations(page)
         assert violations == [], f"{name} at {width}px: {violations}"
         seen.append(name)
-    assert len(seen) == 13
+    assert len(seen) == 14
 
 
 def test_works_without_javascript(live_server, browser):
