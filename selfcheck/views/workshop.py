@@ -72,6 +72,14 @@ def theme(token: str, position: int):
     )
 
 
+def _changeable_theme(token: str, position: int):
+    """The assessment and the theme at ``position``, for a POST that changes the workshop."""
+    assessment = assessment_for_facilitator(token)
+    require_open(assessment)
+    _questionnaire, _result, theme = _theme_at(assessment, position)
+    return assessment, theme
+
+
 def _form_errors(form) -> str:
     return "; ".join(f"{form[name].label.text}: {' '.join(errors)}"
                      for name, errors in form.errors.items())
@@ -83,9 +91,7 @@ def _back_to_theme(token: str, position: int, anchor: str = ""):
 
 @bp.post("/f/<token>/workshop/<int:position>/decision")
 def decision(token: str, position: int):
-    assessment = assessment_for_facilitator(token)
-    require_open(assessment)
-    _questionnaire, _result, theme = _theme_at(assessment, position)
+    assessment, theme = _changeable_theme(token, position)
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400, description=_form_errors(form))
@@ -98,9 +104,7 @@ def decision(token: str, position: int):
 
 @bp.post("/f/<token>/workshop/<int:position>/actions")
 def add_action(token: str, position: int):
-    assessment = assessment_for_facilitator(token)
-    require_open(assessment)
-    _questionnaire, _result, theme = _theme_at(assessment, position)
+    assessment, theme = _changeable_theme(token, position)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400, description=_form_errors(form))
@@ -113,9 +117,7 @@ def add_action(token: str, position: int):
 
 @bp.post("/f/<token>/workshop/<int:position>/suggestions")
 def pick_suggestion(token: str, position: int):
-    assessment = assessment_for_facilitator(token)
-    require_open(assessment)
-    _questionnaire, _result, theme = _theme_at(assessment, position)
+    assessment, theme = _changeable_theme(token, position)
     form = SuggestionPickForm()
     suggestion = next((s for s in theme.suggestions if s.id == form.suggestion_id.data), None)
     if not form.validate_on_submit() or suggestion is None:
