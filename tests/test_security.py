@@ -223,3 +223,14 @@ def test_too_large_request_gets_413(client):
     response = client.post("/new", data={"organisation": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Der blev sendt for meget data" in html_text(response)
+
+
+def test_every_page_of_an_empty_assessment_works(app, facilitator):
+    """No answers yet: every facilitator page, export and the PDF still answer 200."""
+    facilitator.create()
+    base = facilitator.results_url
+    for path in ("", "/workshop/1", "/workshop/6", "/invite", "/report.pdf", "/export.json",
+                 "/export.xlsx", "/export-answers.csv", "/export-results.csv"):
+        response = facilitator.client.get(base + path)
+        assert response.status_code == 200, path
+    assert facilitator.client.get(base + "/workshop/7").status_code == 404
