@@ -29,6 +29,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "selfcheck.sqlite"),
         "REPORT_CACHE_DIR": str(Path(instance_path) / "report-cache"),
         "BABEL_DEFAULT_LOCALE": "da",
+        # How often the facilitator's page checks for new answers (seconds).
+        "DASHBOARD_POLL_SECONDS": 10,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -203,7 +203,7 @@ def live_server(tmp_path_factory, migrated_database):
     database = folder / "live.sqlite"
     shutil.copyfile(migrated_database, database)
     app = create_app({"SECRET_KEY": "live", "QUESTIONS_FILE": str(QUESTIONS_FILE),
-                      "DATABASE_URL": f"sqlite:///{database}"})
+                      "DATABASE_URL": f"sqlite:///{database}", "DASHBOARD_POLL_SECONDS": 1})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

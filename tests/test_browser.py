@@ -257,3 +257,26 @@ def test_invite_page_is_accessible(live_server, new_page):
     page.goto(facilitator_url + "/invite")
     assert page.locator("svg.qr-code").count() == 1
     assert axe_violations(page) == []
+
+
+def test_dashboard_shows_new_answers_without_a_reload(live_server, new_page):
+    questionnaire = live_server.app.extensions["questionnaire"]
+    facilitator = new_page()
+    facilitator_url, join_url = create_assessment(facilitator, live_server.url)
+    assert "0 af 0 medlemmer har sendt deres svar." in facilitator.inner_text("#participation")
+    assert facilitator.locator("#participation-changed").is_hidden()
+    member = new_page(width=390, height=844)
+    member.goto(join_url)
+    member.get_by_role("button", name="Begynd at svare").click()
+    member.get_by_role("link", name="Start", exact=True).click()
+    for _theme in questionnaire.themes:
+        for group in member.locator("fieldset").all():
+            group.get_by_text("Helt enig", exact=True).click()
+        member.locator("button[value=next]").click()
+    member.get_by_role("button", name="Send mine svar").click()
+    from playwright.sync_api import expect
+
+    expect(facilitator.locator("#participation")).to_contain_text(
+        "1 af 1 medlemmer har sendt deres svar.", timeout=10000)
+    expect(facilitator.locator("#participation-changed")).to_be_visible()
+    assert facilitator.url == facilitator_url  # no reload happened

@@ -277,3 +277,14 @@ def test_invite_page_has_a_qr_code_and_the_join_link(app, facilitator):
     assert '<svg role="img" aria-label="QR-kode med linket til at deltage"' in html
     assert facilitator.join_url() in html
     assert "0 af 0 medlemmer har sendt deres svar." in html_text(page)
+
+
+def test_participation_endpoint_for_the_dashboard(app, questionnaire):
+    facilitator, members = answered_team(app, questionnaire)
+    members[0].submit()
+    response = facilitator.client.get(f"{facilitator.results_url}/participation.json")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "submitted": 1, "started": 3,
+        "text": "1 af 3 medlemmer har sendt deres svar."}
+    assert facilitator.client.get("/f/wrong/participation.json").status_code == 404

@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -53,6 +54,20 @@ def results(token: str):
         actions=assessment.actions,
         charts=charts,
         form=EmptyForm(),
+    )
+
+
+@bp.get("/f/<token>/participation.json")
+def participation(token: str):
+    """How many have started and submitted; the dashboard polls it to stay current."""
+    assessment = assessment_for_facilitator(token)
+    submitted = len(assessments.submitted(assessment))
+    started = len(assessment.participants)
+    return jsonify(
+        submitted=submitted,
+        started=started,
+        text=_("%(submitted)d of %(started)d members have submitted their answers.",
+               submitted=submitted, started=started),
     )
 
 
