@@ -14,14 +14,17 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from .exact import rounded
+
 PRIMARY = "#0059b3"
 GRID = "#b8b8b8"
 TEXT = "#1a1a1a"
 MUTED = "#545454"
 
 
-def _num(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+def _num(value) -> str:
+    """A score as a label: half-up on the exact value, like every shown number."""
+    return str(rounded(value, 1)).rstrip("0").rstrip(".")
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -54,7 +57,7 @@ def radar(
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
-        r = radius * (value - scale_min) / (scale_max - scale_min)
+        r = radius * (float(value) - scale_min) / (scale_max - scale_min)
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
     parts = [
@@ -127,14 +130,15 @@ def distribution(
 ) -> Markup:
     """A strip of dots, one per member score on the scale, with the team score marked."""
     width, left, right = 360, 20, 340
-    counts: Counter[float] = Counter(round(s, 1) for s in member_scores)
+    # Members whose scores show as the same number share one stacked column.
+    counts: Counter = Counter(rounded(s, 1) for s in member_scores)
     stack = max(counts.values(), default=1)
     dot_gap = 11
     base = 18 + stack * dot_gap
     height = base + 30
 
-    def x_of(value: float) -> float:
-        return left + (right - left) * (value - scale_min) / (scale_max - scale_min)
+    def x_of(value) -> float:
+        return left + (right - left) * (float(value) - scale_min) / (scale_max - scale_min)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '

@@ -19,12 +19,50 @@ from .resources import default_questions_file
 
 
 def _create_app():
+    """The app for a command; a bad setting or questionnaire is one line, never a traceback."""
     from . import create_app
+    from .config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ContentError as exc:
+        from .exchange import shown
+
+        raise click.ClickException(
+            f"the questionnaire has {len(exc.problems)} problem(s): "
+            + "; ".join(shown(exc.problems, 5)) + " (see `selfcheck check`)") from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def _require_schema() -> None:
+    """Commands that read or write assessments need the tables: say so instead of failing."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import schema_is_current
+
+    try:
+        current = schema_is_current(current_app.extensions["db_engine"])
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"the database cannot be opened: "
+                                   f"{str(getattr(exc, 'orig', None) or exc)[:200]}") from None
+    if not current:
+        raise click.ClickException("the database is not set up or is out of date: run "
+                                   "`selfcheck db upgrade` first")
+
+
+class _Group(FlaskGroup):
+    """The command group; a file that cannot be read or written is one line of error."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+
+
+@click.group(cls=_Group, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """selfcheck: a self-assessment of management by objectives for leadership teams."""
 
@@ -50,9 +88,9 @@ def check_command(path: Path | None) -> None:
     click.echo(f"Scale: {labels}; + {q.scale.dont_know.da}")
     bands = []
     for band in q.bands:
-        limit = f" < {band.below:g}" if band.below is not None else ""
+        limit = f" < {float(band.below):g}" if band.below is not None else ""
         bands.append(f"{band.id}{limit}")
-    click.echo(f"Bands: {', '.join(bands)}; disagreement range {q.disagreement_range:g}")
+    click.echo(f"Bands: {', '.join(bands)}; disagreement range {float(q.disagreement_range):g}")
     click.echo(f"Themes: {len(q.themes)}")
     for i, theme in enumerate(q.themes, 1):
         reverse = sum(1 for question in theme.questions if question.reverse)
@@ -65,8 +103,8 @@ def check_command(path: Path | None) -> None:
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve_command(host: str, port: int, workers: int) -> None:
     """Serve the app with gunicorn, the production WSGI server."""
     from gunicorn.app.base import BaseApplication
@@ -103,9 +141,16 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade_command(revision: str) -> None:
     """Create or upgrade the database schema to REVISION (default: head)."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .db import upgrade_database
 
-    upgrade_database(current_app.config["DATABASE_URL"], revision)
+    try:
+        upgrade_database(current_app.config["DATABASE_URL"], revision)
+    except (CommandError, SQLAlchemyError) as exc:
+        raise click.ClickException(f"the database cannot be upgraded: "
+                                   f"{str(getattr(exc, 'orig', None) or exc)[:200]}") from None
     click.echo(f"Database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
 
 
@@ -123,6 +168,7 @@ def demo_command(lang: str) -> None:
     from .db import get_session
     from .demo import create_demo
 
+    _require_schema()
     links = create_demo(get_session(), current_app.extensions["questionnaire_document"], lang)
     click.echo("Example assessment created: Eksempel Kommune, Direktionen, 12 members.")
     click.echo(f"Join link for more members: /j/{links.join_token}")
@@ -147,9 +193,10 @@ def export_command(assessment: str, output: Path, kind: str, lang: str | None) -
     from .db import get_session
     from .models import Assessment
 
+    _require_schema()
     session = get_session()
     if assessment.isdigit():
-        found = session.get(Assessment, int(assessment))
+        found = session.get(Assessment, int(assessment)) if len(assessment) <= 18 else None
     else:
         token = assessment.rstrip("/").rsplit("/f/", 1)[-1]
         found = assessments.find_by_facilitator_token(session, token)
@@ -183,6 +230,7 @@ def import_command(file: Path) -> None:
     from .db import get_session
 
     document, data = _read_export(file)
+    _require_schema()
     _assessment, links = assessments.import_document(get_session(), document, data)
     click.echo(f"Imported {data.organisation}, {data.team}: {len(data.members)} members.")
     click.echo("Facilitator link:")
@@ -191,19 +239,18 @@ def import_command(file: Path) -> None:
 
 def _read_export(file: Path):
     """The document and its validated data, or a ClickException listing every problem."""
-    import json
-
-    from . import exchange
+    from . import exchange, jsondoc
 
     try:
-        document = json.loads(file.read_bytes().decode("utf-8"))
+        document = jsondoc.loads(file.read_bytes()[: jsondoc.MAX_BYTES + 1])
         return document, exchange.load_export(document)
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{file}: not UTF-8 text") from exc
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(f"{file}: not JSON ({exc})") from exc
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
+    except jsondoc.JSONFileError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
     except exchange.ExchangeError as exc:
-        raise click.ClickException(f"{file}: " + "; ".join(exc.problems)) from exc
+        raise click.ClickException(f"{file}: " + "; ".join(exchange.shown(exc.problems))) \
+            from None
 
 
 @main.command("report")

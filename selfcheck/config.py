@@ -19,7 +19,15 @@ ENVIRONMENT = {
     "SELFCHECK_SECRET_KEY": "SECRET_KEY",
     "SELFCHECK_DATABASE_URL": "DATABASE_URL",
     "SELFCHECK_QUESTIONS": "QUESTIONS_FILE",
+    "SELFCHECK_TRUSTED_PROXIES": "TRUSTED_PROXIES",
 }
+
+#: Settings that are whole numbers, with their allowed range.
+WHOLE_NUMBERS = {"TRUSTED_PROXIES": (0, 5)}
+
+
+class ConfigError(Exception):
+    """A setting has a value the app cannot use; the message names the variable."""
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -35,13 +43,31 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Needs a Referer, which Referrer-Policy: no-referrer never sends; security.py
+        # checks the Origin header instead.
+        "WTF_CSRF_SSL_STRICT": False,
+        # X-Forwarded-* headers are believed only from this many proxies (0: none).
+        "TRUSTED_PROXIES": 0,
     }
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The settings given as ``SELFCHECK_*`` environment variables."""
     environ = os.environ if environ is None else environ
-    return {key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)}
+    settings: dict[str, Any] = {}
+    for name, key in ENVIRONMENT.items():
+        value = environ.get(name)
+        if not value:
+            continue
+        if key in WHOLE_NUMBERS:
+            low, high = WHOLE_NUMBERS[key]
+            if not (value.strip().isdigit() and low <= int(value) <= high):
+                raise ConfigError(f"{name} must be a whole number from {low} to {high}, "
+                                  f"not {value[:40]!r}")
+            settings[key] = int(value)
+        else:
+            settings[key] = value
+    return settings
 
 
 def instance_secret_key(instance_path: str) -> str:

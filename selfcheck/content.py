@@ -18,8 +18,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from .exact import exact
 
 #: Every text in the questionnaire exists in these languages; the first is the default.
 LANGUAGES: tuple[str, ...] = ("da", "en")
@@ -27,8 +30,20 @@ LANGUAGES: tuple[str, ...] = ("da", "en")
 #: Ids are used in URLs, form field names and stored answers, so they stay plain.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
-DEFAULT_WEIGHT = 1.0
-DEFAULT_DISAGREEMENT_RANGE = 2.0
+DEFAULT_WEIGHT = Fraction(1)
+DEFAULT_DISAGREEMENT_RANGE = Fraction(2)
+
+# Bounds on what a questionnaire may hold. The shipped file is far inside them;
+# they exist because a questionnaire also arrives inside imported files, where a
+# scale of 0..200000 or a million statements must be refused, not processed.
+MAX_SCALE_POINTS = 11  # for example 0–10
+MAX_SCALE_VALUE = 100  # scale.min and scale.max lie within ±this
+MAX_BANDS = 10
+MAX_THEMES = 20
+MAX_QUESTIONS_PER_THEME = 30
+MAX_SUGGESTIONS_PER_THEME = 60
+MAX_WEIGHT = 100
+MAX_TEXT = 4000  # characters in one text of the questionnaire
 
 
 class ContentError(Exception):
@@ -94,7 +109,7 @@ class Band:
     id: str
     label: Text
     description: Text
-    below: float | None
+    below: Fraction | None
 
 
 @dataclass(frozen=True)
@@ -105,7 +120,7 @@ class Question:
     theme_id: str
     text: Text
     reverse: bool
-    weight: float
+    weight: Fraction
 
 
 @dataclass(frozen=True)
@@ -143,7 +158,7 @@ class Questionnaire:
     intro: Text
     source: Source
     scale: Scale
-    disagreement_range: float
+    disagreement_range: Fraction
     bands: tuple[Band, ...]
     themes: tuple[Theme, ...]
 
@@ -238,9 +253,12 @@ class _Reader:
                 self.problem(_join(path, key), "unknown key")
         return value
 
-    def tables(self, value: Any, path: str) -> list[Any]:
+    def tables(self, value: Any, path: str, limit: int) -> list[Any]:
         if not isinstance(value, list) or not value:
             self.problem(path, "must be a non-empty list of tables")
+            return []
+        if len(value) > limit:
+            self.problem(path, f"{len(value)} entries, at most {limit}")
             return []
         return value
 
@@ -254,15 +272,23 @@ class _Reader:
         if not value.strip():
             self.problem(_join(path, key), "must not be empty")
             return None
+        if len(value) > MAX_TEXT:
+            self.problem(_join(path, key), f"{len(value)} characters, at most {MAX_TEXT}")
+            return None
         return value.strip()
 
-    def number(self, table: Mapping[str, Any], key: str, path: str) -> float | None:
+    def number(self, table: Mapping[str, Any], key: str, path: str) -> Fraction | None:
+        """An exact number (docs/scoring.md): 2.6 is 13/5, never 2.5999999999999996."""
         value = table.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             if key in table:
                 self.problem(_join(path, key), "must be a number")
             return None
-        return float(value)
+        try:
+            return exact(value)
+        except ValueError:
+            self.problem(_join(path, key), f"{value!r} is not a finite number")
+            return None
 
     def integer(self, table: Mapping[str, Any], key: str, path: str) -> int | None:
         value = table.get(key)
@@ -360,12 +386,22 @@ class _Reader:
             return None
         low = self.integer(scale, "min", "scale")
         high = self.integer(scale, "max", "scale")
+        for name, number in (("min", low), ("max", high)):
+            if number is not None and abs(number) > MAX_SCALE_VALUE:
+                self.problem(f"scale.{name}", f"must lie between -{MAX_SCALE_VALUE} and "
+                                              f"{MAX_SCALE_VALUE}")
+                return None
         if low is not None and high is not None and low >= high:
             self.problem("scale.max", f"must be greater than scale.min ({low})")
             low = high = None
+        elif low is not None and high is not None and high - low + 1 > MAX_SCALE_POINTS:
+            self.problem("scale.max", f"the scale {low}–{high} has {high - low + 1} points, "
+                                      f"at most {MAX_SCALE_POINTS}")
+            return None
         dont_know = self.text(scale, "dont_know", "scale")
         points: dict[int, ScalePoint] = {}
-        for i, raw in enumerate(self.tables(scale.get("points"), "scale.points")):
+        raw_points = self.tables(scale.get("points"), "scale.points", MAX_SCALE_POINTS)
+        for i, raw in enumerate(raw_points):
             path = f"scale.points[{i}]"
             point = self.table(raw, path, ("value", "label"))
             if point is None:
@@ -389,7 +425,7 @@ class _Reader:
             return None
         return Scale(low, high, tuple(points[v] for v in sorted(points)), dont_know)
 
-    def scoring(self, value: Any, scale: Scale | None) -> tuple[float, tuple[Band, ...]] | None:
+    def scoring(self, value: Any, scale: Scale | None) -> tuple[Fraction, tuple[Band, ...]] | None:
         scoring = self.table(value, "scoring", ("bands",), ("disagreement_range",))
         if scoring is None:
             return None
@@ -404,10 +440,10 @@ class _Reader:
                     f"must be more than 0 and at most {scale.max - scale.min}",
                 )
             disagreement = number
-        raw_bands = self.tables(scoring.get("bands"), "scoring.bands")
+        raw_bands = self.tables(scoring.get("bands"), "scoring.bands", MAX_BANDS)
         bands: list[Band] = []
         seen: dict[str, str] = {}
-        previous: float | None = None
+        previous: Fraction | None = None
         for i, raw in enumerate(raw_bands):
             path = f"scoring.bands[{i}]"
             last = i == len(raw_bands) - 1
@@ -424,11 +460,12 @@ class _Reader:
             if below is not None and scale is not None:
                 if not scale.min < below <= scale.max:
                     inside = f"{scale.min}–{scale.max}"
-                    self.problem(f"{path}.below", f"{below:g} is not inside the scale {inside}")
+                    self.problem(f"{path}.below",
+                                 f"{_show(below)} is not inside the scale {inside}")
                 elif previous is not None and below <= previous:
                     self.problem(
                         f"{path}.below",
-                        f"{below:g} must be greater than the band before ({previous:g})",
+                        f"{_show(below)} must be greater than the band before ({_show(previous)})",
                     )
                 previous = below
             if ident and label and description:
@@ -444,7 +481,7 @@ class _Reader:
         question_ids: dict[str, str] = {}
         suggestion_ids: dict[str, str] = {}
         themes: list[Theme] = []
-        raw_themes = self.tables(value, "themes")
+        raw_themes = self.tables(value, "themes", MAX_THEMES)
         for i, raw in enumerate(raw_themes):
             path = f"themes[{i}]"
             theme = self.table(
@@ -458,11 +495,13 @@ class _Reader:
             intro = self.text(theme, "intro", path)
             questions = [
                 self.question(q, f"{path}.questions[{j}]", ident or "", question_ids)
-                for j, q in enumerate(self.tables(theme.get("questions"), f"{path}.questions"))
+                for j, q in enumerate(self.tables(theme.get("questions"), f"{path}.questions",
+                                                  MAX_QUESTIONS_PER_THEME))
             ]
             suggestions = [
                 self.suggestion(s, f"{path}.suggestions[{j}]", bands, suggestion_ids)
-                for j, s in enumerate(self.tables(theme.get("suggestions"), f"{path}.suggestions"))
+                for j, s in enumerate(self.tables(theme.get("suggestions"), f"{path}.suggestions",
+                                                  MAX_SUGGESTIONS_PER_THEME))
             ]
             if bands is not None and "suggestions" in theme:
                 present = {s.band for s in suggestions if s is not None}
@@ -495,8 +534,9 @@ class _Reader:
             number = self.number(question, "weight", path)
             if number is None:
                 return None
-            if number <= 0:
-                self.problem(f"{path}.weight", f"must be greater than 0, not {number:g}")
+            if not 0 < number <= MAX_WEIGHT:
+                self.problem(f"{path}.weight", f"must be greater than 0 and at most "
+                                               f"{MAX_WEIGHT}, not {_show(number)}")
                 return None
             weight = number
         if ident is None or text is None:
@@ -520,6 +560,13 @@ class _Reader:
         if None in (ident, band, title, text):
             return None
         return Suggestion(ident, band, title, text)  # type: ignore[arg-type]
+
+
+def _show(number: Fraction) -> str:
+    """A number in a problem message: 2.5, 7, 1e+308."""
+    if number.denominator == 1 and abs(number) < 10**15:
+        return str(number.numerator)
+    return f"{float(number):g}"
 
 
 def _join(path: str, key: str) -> str:

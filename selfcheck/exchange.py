@@ -11,9 +11,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from .content import ContentError, Questionnaire, document_hash, parse_questionnaire
+from .exact import exact, exact_or_none
+from .limits import HISTORY_MAX, PROBLEMS_SHOWN
+from .resources import resource_path
 
 FORMAT = "selfcheck-assessment"
 VERSION = 1
@@ -39,7 +44,7 @@ class MemberData:
 @dataclass(frozen=True)
 class DecisionData:
     theme_id: str
-    consensus: float | None
+    consensus: float | int | None
     note: str
     agreed_to_disagree: bool
 
@@ -60,9 +65,9 @@ class HistoryEntry:
 
     created_at: str
     closed_at: str | None
-    overall: float | None
-    scores: Mapping[str, float | None]
-    consensus: Mapping[str, float]
+    overall: Fraction | None
+    scores: Mapping[str, Fraction | None]
+    consensus: Mapping[str, Fraction]
     actions: tuple[ActionData, ...]
 
 
@@ -100,41 +105,53 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-MAX_HISTORY = 10
 
 
 def _action_dict(action) -> dict[str, Any]:
+    """An action (a database row or ActionData) as the export writes it."""
+    due = action.due_date
     return {"theme_id": action.theme_id, "text": action.text, "owner": action.owner,
-            "due_date": action.due_date.isoformat() if action.due_date else None,
+            "due_date": due.isoformat() if isinstance(due, date) else due,
             "status": action.status, "suggestion_id": action.suggestion_id}
 
 
-def history_of(assessment) -> list[dict[str, Any]]:
-    """Results of the earlier assessments this one follows up, oldest first."""
+def history_entries(assessment) -> tuple[HistoryEntry, ...]:
+    """Results of the earlier assessments this one follows up, oldest first, exact."""
     from .assessments import results
 
     chain = []
     earlier = assessment.previous
-    while earlier is not None and len(chain) < MAX_HISTORY:
+    while earlier is not None and len(chain) < HISTORY_MAX:
         result = results(earlier)
-        chain.append({
-            "created_at": _iso(earlier.created_at),
-            "closed_at": _iso(earlier.closed_at),
-            "overall": result.overall,
-            "themes": [{"theme_id": t.theme_id, "score": t.score, "consensus": t.consensus}
-                       for t in result.themes],
-            "actions": [_action_dict(a) for a in earlier.actions],
-        })
+        chain.append(HistoryEntry(
+            created_at=_iso(earlier.created_at),
+            closed_at=_iso(earlier.closed_at),
+            overall=result.overall,
+            scores={t.theme_id: t.score for t in result.themes},
+            consensus={t.theme_id: t.consensus for t in result.themes
+                       if t.consensus is not None},
+            actions=tuple(ActionData(**_action_dict(a)) for a in earlier.actions),
+        ))
         earlier = earlier.previous
-    return list(reversed(chain))
+    return tuple(reversed(chain))
 
 
-def history_entries(assessment) -> tuple[HistoryEntry, ...]:
-    """The earlier assessments as the report reads them from an export file."""
-    problems: list[str] = []
-    entries = _history(history_of(assessment), problems)
-    assert not problems, problems
-    return tuple(entries)
+def _json_number(value: Fraction | None) -> float | None:
+    """JSON has no fractions: an export carries the nearest float (docs/export-format.md)."""
+    return None if value is None else float(value)
+
+
+def history_of(assessment) -> list[dict[str, Any]]:
+    """The earlier assessments as the export writes them."""
+    return [{
+        "created_at": entry.created_at,
+        "closed_at": entry.closed_at,
+        "overall": _json_number(entry.overall),
+        "themes": [{"theme_id": theme_id, "score": _json_number(score),
+                    "consensus": _json_number(entry.consensus.get(theme_id))}
+                   for theme_id, score in entry.scores.items()],
+        "actions": [_action_dict(a) for a in entry.actions],
+    } for entry in history_entries(assessment)]
 
 
 def export_assessment(assessment, exported_at: datetime | None = None) -> dict[str, Any]:
@@ -192,39 +209,30 @@ def content_hash(document: Mapping[str, Any]) -> str:
 
 
 def load_export(document: Any) -> AssessmentData:
-    """Validate an export document and return its data, or raise :class:`ExchangeError`."""
-    problems: list[str] = []
-    if not isinstance(document, Mapping):
-        raise ExchangeError(["the file is not a JSON object"])
-    if document.get("format") != FORMAT:
-        problems.append(f'format: must be "{FORMAT}"')
-    if document.get("version") != VERSION:
-        found = document.get("version")
-        problems.append(f"version: {found!r} is not supported (expected {VERSION})")
+    """Validate an export document and return its data, or raise :class:`ExchangeError`.
+
+    First the published JSON Schema (docs/export-schema.json): shapes, types and
+    every size limit, so nothing below reads a number where it expects a list.
+    Then the rules a schema cannot say: known themes and statements, answers on
+    the questionnaire's own scale, real dates, one decision per recommendation.
+    Every problem is reported with its path.
+    """
+    problems = schema_problems(document)
     if problems:
         raise ExchangeError(problems)
     try:
-        questionnaire = parse_questionnaire(document.get("questionnaire") or {})
+        questionnaire = parse_questionnaire(document["questionnaire"])
     except ContentError as exc:
         raise ExchangeError([f"questionnaire.{p}" for p in exc.problems]) from exc
-    meta = document.get("assessment")
-    if not isinstance(meta, Mapping):
-        raise ExchangeError(["assessment: missing"])
-    for key in ("organisation", "team", "language", "status", "created_at"):
-        if not isinstance(meta.get(key), str):
-            problems.append(f"assessment.{key}: must be a string")
-    if isinstance(meta.get("created_at"), str) and not _is_iso(meta["created_at"], datetime):
-        problems.append("assessment.created_at: not a date and time")
-    if meta.get("language") not in ("da", "en"):
-        problems.append("assessment.language: must be da or en")
-    if not isinstance(meta.get("anonymous"), bool):
-        problems.append("assessment.anonymous: must be true or false")
-    if document.get("questionnaire_hash") not in (None, document_hash(document["questionnaire"])):
+    meta = document["assessment"]
+    for key in ("created_at", "closed_at"):
+        if meta.get(key) is not None and not _is_iso(meta[key], datetime):
+            problems.append(f"assessment.{key}: {_short(meta[key])} is not a date and time")
+    if document_hash(document["questionnaire"]) != document["questionnaire_hash"]:
         problems.append("questionnaire_hash: does not match the questionnaire")
-    members = _members(document.get("members"), questionnaire, bool(meta.get("anonymous")),
-                       problems)
+    members = _members(document["members"], questionnaire, meta["anonymous"], problems)
     decisions, actions = _workshop(document, questionnaire, problems)
-    history = _history(document.get("history") or [], problems)
+    history = _history(document.get("history", []), problems)
     if problems:
         raise ExchangeError(problems)
     return AssessmentData(
@@ -244,6 +252,73 @@ def load_export(document: Any) -> AssessmentData:
     )
 
 
+@cache
+def _schema_validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resource_path("docs/export-schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_problems(document: Any) -> list[str]:
+    """Every way ``document`` breaks docs/export-schema.json, as short lines with paths."""
+    return [f"{_path(error.absolute_path)}: {_describe(error)}"
+            for error in _schema_validator().iter_errors(document)]
+
+
+def _path(parts) -> str:
+    path = ""
+    for part in parts:
+        key = _clip(str(part))
+        path += f"[{part}]" if isinstance(part, int) else (f".{key}" if path else key)
+    return path or "<document>"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: a problem line never repeats a huge value."""
+    return _clip(repr(value), limit)
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _describe(error) -> str:
+    """A one-line reason that never repeats a huge value back."""
+    kind, limit, value = error.validator, error.validator_value, error.instance
+    if kind == "maxLength":
+        return f"{len(value)} characters, at most {limit}"
+    if kind in ("maxItems", "maxProperties"):
+        return f"{len(value)} entries, at most {limit}"
+    if kind == "type":
+        expected = " or ".join(limit) if isinstance(limit, list) else limit
+        return f"{_short(value)} must be of type {expected}"
+    if kind in ("minimum", "maximum"):
+        return f"{_short(value)} must be {'at least' if kind == 'minimum' else 'at most'} {limit}"
+    if kind == "const" and list(error.absolute_path) == ["version"]:
+        return f"{_short(value)} is not supported (expected {limit})"
+    if kind == "const":
+        return f"must be {json.dumps(limit)}"
+    if kind == "enum":
+        words = [json.dumps(a) if not isinstance(a, str) else a for a in limit]
+        return "must be " + (", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1
+                             else words[0])
+    if kind == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        return "unknown key " + ", ".join(_short(k, 40) for k in extra[:5]) + \
+            (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+    return error.message[:200]
+
+
+def shown(problems: list[str], limit: int = PROBLEMS_SHOWN) -> list[str]:
+    """The first ``limit`` problems, and a last line that says how many more there are."""
+    if len(problems) <= limit:
+        return problems
+    more = f"{len(problems) - limit:,}".replace(",", " ")
+    return [*problems[:limit], f"… and {more} more"]
+
+
 def _is_iso(value: Any, kind: type) -> bool:
     try:
         kind.fromisoformat(value)
@@ -252,109 +327,99 @@ def _is_iso(value: Any, kind: type) -> bool:
     return True
 
 
-def _number_or_none(value: Any) -> bool:
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
-
-
-def _history(raw: Any, problems: list[str]) -> list[HistoryEntry]:
-    if not isinstance(raw, list):
-        problems.append("history: must be a list")
-        return []
+def _history(raw: list, problems: list[str]) -> list[HistoryEntry]:
+    """Earlier results; the schema has checked the shapes."""
     entries = []
     for i, item in enumerate(raw):
         path = f"history[{i}]"
-        themes = item.get("themes") if isinstance(item, Mapping) else None
-        if not isinstance(themes, list) or not isinstance(item.get("created_at"), str):
-            problems.append(f"{path}: needs created_at and a list of themes")
-            continue
-        scores, consensus = {}, {}
-        for theme in themes:
-            if not isinstance(theme, Mapping) or not isinstance(theme.get("theme_id"), str) \
-                    or not _number_or_none(theme.get("score")) \
-                    or not _number_or_none(theme.get("consensus")):
-                problems.append(f"{path}.themes: each needs theme_id, score and consensus")
-                break
-            scores[theme["theme_id"]] = theme.get("score")
-            if theme.get("consensus") is not None:
-                consensus[theme["theme_id"]] = theme["consensus"]
-        actions = tuple(
-            ActionData(a.get("theme_id", ""), str(a.get("text") or ""), str(a.get("owner") or ""),
-                       a.get("due_date"), a.get("status", "planned"), a.get("suggestion_id"))
-            for a in item.get("actions") or [] if isinstance(a, Mapping)
-        )
+        for key in ("created_at", "closed_at"):
+            if item.get(key) is not None and not _is_iso(item[key], datetime):
+                problems.append(f"{path}.{key}: {_short(item[key])} is not a date and time")
+        scores = {t["theme_id"]: exact_or_none(t["score"]) for t in item["themes"]}
+        consensus = {t["theme_id"]: exact(t["consensus"]) for t in item["themes"]
+                     if t["consensus"] is not None}
+        actions = tuple(_action(a, f"{path}.actions[{j}]", problems)
+                        for j, a in enumerate(item["actions"]))
         entries.append(HistoryEntry(item["created_at"], item.get("closed_at"),
-                                    item.get("overall"), scores, consensus, actions))
+                                    exact_or_none(item["overall"]), scores, consensus, actions))
     return entries
+
+
+def _action(raw: Mapping[str, Any], path: str, problems: list[str]) -> ActionData:
+    if raw["due_date"] is not None and not _is_date(raw["due_date"]):
+        problems.append(f"{path}.due_date: {_short(raw['due_date'])} is not a date (YYYY-MM-DD)")
+    return ActionData(raw["theme_id"], raw["text"], raw["owner"], raw["due_date"],
+                      raw["status"], raw.get("suggestion_id"))
+
+
+def _is_date(value: str) -> bool:
+    """A calendar date written YYYY-MM-DD (what the export writes and forms accept)."""
+    return len(value) == 10 and _is_iso(value, date)
 
 
 def _workshop(document: Mapping[str, Any], questionnaire: Questionnaire,
               problems: list[str]) -> tuple[list[DecisionData], list[ActionData]]:
     theme_ids = {t.id for t in questionnaire.themes}
+    scale = questionnaire.scale
     decisions, actions = [], []
-    for i, raw in enumerate(document.get("decisions") or []):
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(document.get("decisions", [])):
         path = f"decisions[{i}]"
-        consensus = raw.get("consensus") if isinstance(raw, Mapping) else None
-        if not isinstance(raw, Mapping) or raw.get("theme_id") not in theme_ids:
-            problems.append(f"{path}.theme_id: unknown theme")
+        theme_id, consensus = raw["theme_id"], raw["consensus"]
+        if theme_id not in theme_ids:
+            problems.append(f"{path}.theme_id: {_short(theme_id)} is not a recommendation of "
+                            "the questionnaire")
             continue
-        if consensus is not None and (isinstance(consensus, bool) or not isinstance(
-                consensus, int | float) or not 1 <= consensus <= 5):
-            problems.append(f"{path}.consensus: {consensus!r} is not a score from 1 to 5")
+        if theme_id in seen:
+            problems.append(f"{path}.theme_id: {theme_id} already has a decision "
+                            f"(decisions[{seen[theme_id]}])")
             continue
-        decisions.append(DecisionData(raw["theme_id"], consensus, str(raw.get("note") or ""),
-                                      bool(raw.get("agreed_to_disagree"))))
-    for i, raw in enumerate(document.get("actions") or []):
+        seen[theme_id] = i
+        if consensus is not None and not scale.min <= consensus <= scale.max:
+            problems.append(f"{path}.consensus: {_short(consensus)} is not a score from "
+                            f"{scale.min} to {scale.max}")
+            continue
+        decisions.append(DecisionData(theme_id, consensus, raw["note"],
+                                      raw["agreed_to_disagree"]))
+    for i, raw in enumerate(document.get("actions", [])):
         path = f"actions[{i}]"
-        if not isinstance(raw, Mapping) or raw.get("theme_id") not in theme_ids:
-            problems.append(f"{path}.theme_id: unknown theme")
+        if raw["theme_id"] not in theme_ids:
+            problems.append(f"{path}.theme_id: {_short(raw['theme_id'])} is not a "
+                            "recommendation of the questionnaire")
             continue
-        if raw.get("status") not in ("planned", "started", "done"):
-            problems.append(f"{path}.status: must be planned, started or done")
-            continue
-        if raw.get("due_date") is not None and not _is_iso(raw["due_date"], date):
-            problems.append(f"{path}.due_date: {raw['due_date']!r} is not a date (YYYY-MM-DD)")
-            continue
-        actions.append(ActionData(raw["theme_id"], str(raw.get("text") or ""),
-                                  str(raw.get("owner") or ""), raw.get("due_date"),
-                                  raw["status"], raw.get("suggestion_id")))
+        actions.append(_action(raw, path, problems))
     return decisions, actions
 
 
-def _members(raw: Any, questionnaire: Questionnaire, anonymous: bool,
+def _members(raw: list, questionnaire: Questionnaire, anonymous: bool,
              problems: list[str]) -> list[MemberData]:
-    if not isinstance(raw, list):
-        problems.append("members: must be a list")
-        return []
     question_ids = {q.id for q in questionnaire.questions}
     theme_ids = {t.id for t in questionnaire.themes}
     scale = set(questionnaire.scale.values)
     members = []
+    seen: dict[str, int] = {}
     for i, member in enumerate(raw):
         path = f"members[{i}]"
-        if not isinstance(member, Mapping):
-            problems.append(f"{path}: must be an object")
-            continue
-        answers = member.get("answers", {})
-        comments = member.get("comments", {})
-        if not isinstance(answers, Mapping) or not isinstance(comments, Mapping):
-            problems.append(f"{path}: answers and comments must be objects")
-            continue
+        if member["id"] in seen:
+            problems.append(f"{path}.id: {member['id']} is also members[{seen[member['id']]}]")
+        seen.setdefault(member["id"], i)
+        answers, comments = member["answers"], member["comments"]
         for qid, value in answers.items():
             if qid not in question_ids:
-                problems.append(f"{path}.answers.{qid}: unknown statement")
-            elif value is not None and (isinstance(value, bool) or value not in scale):
-                problems.append(f"{path}.answers.{qid}: {value!r} is not on the scale")
-        for tid, text in comments.items():
-            if tid not in theme_ids or not isinstance(text, str):
-                problems.append(f"{path}.comments.{tid}: unknown theme or not text")
+                problems.append(f"{path}.answers.{_clip(qid)}: unknown statement")
+            elif value is not None and value not in scale:
+                problems.append(f"{path}.answers.{qid}: {value!r} is not on the scale "
+                                f"{min(scale)}–{max(scale)}")
+        for tid in comments:
+            if tid not in theme_ids:
+                problems.append(f"{path}.comments.{_clip(tid)}: unknown recommendation")
         for key in ("started_at", "submitted_at"):
             if member.get(key) is not None and not _is_iso(member[key], datetime):
-                problems.append(f"{path}.{key}: {member[key]!r} is not a date and time")
-        name = member.get("name")
+                problems.append(f"{path}.{key}: {_short(member[key])} is not a date and time")
         members.append(
             MemberData(
-                id=str(member.get("id", f"member-{i + 1}")),
-                name=None if anonymous or not isinstance(name, str) else name,
+                id=member["id"],
+                name=None if anonymous else member["name"],
                 submitted=bool(member.get("submitted_at")),
                 answers=dict(answers),
                 comments=dict(comments),

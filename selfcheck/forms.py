@@ -24,13 +24,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from .content import LANGUAGES, Scale, Theme
+from .limits import ACTION_MAX, COMMENT_MAX, NAME_MAX, NOTE_MAX, ORGANISATION_MAX, TEAM_MAX
 
-COMMENT_MAX = 2000
-NAME_MAX = 100
 DONT_KNOW = "dk"
 REVEAL_CHOICES = ("when_revealed", "after_submit")
-NOTE_MAX = 1000
-ACTION_MAX = 500
 
 
 def _max_length(limit: int) -> Length:
@@ -40,12 +37,13 @@ def _max_length(limit: int) -> Length:
 class CreateAssessmentForm(FlaskForm):
     organisation = StringField(
         _l("Organisation"),
-        validators=[DataRequired(_l("Write the name of the organisation.")), _max_length(200)],
+        validators=[DataRequired(_l("Write the name of the organisation.")),
+                    _max_length(ORGANISATION_MAX)],
         description=_l("For example Aarhus Kommune or Region Midtjylland."),
     )
     team = StringField(
         _l("Leadership team"),
-        validators=[DataRequired(_l("Write the name of the team.")), _max_length(200)],
+        validators=[DataRequired(_l("Write the name of the team.")), _max_length(TEAM_MAX)],
         description=_l("For example Direktionen or Chefgruppen for Social og Sundhed."),
     )
     language = RadioField(

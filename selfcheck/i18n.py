@@ -11,6 +11,7 @@ from flask import Flask, g, request, session
 from flask_babel import Babel, format_date, format_decimal, get_locale
 
 from .content import LANGUAGES
+from .exact import rounded
 from .resources import PACKAGE_DIR
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
@@ -36,5 +37,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, format_decimal=format_decimal,
-        format_date=format_date,
+        format_date=format_date, rounded=rounded,
     )

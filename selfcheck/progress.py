@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .content import Questionnaire
+from .exact import exact_or_none
 from .exchange import ActionData, HistoryEntry
 from .scoring import AssessmentResult, ThemeChange, theme_changes
 
@@ -49,5 +50,5 @@ def build_progress(questionnaire: Questionnaire, result: AssessmentResult,
                     change)
         for change in changes
     )
-    overall = ThemeChange("overall", last.overall, result.overall, None)
+    overall = ThemeChange("overall", exact_or_none(last.overall), result.overall, None)
     return Progress(tuple(_day(e.created_at) for e in history), rows, overall, last.actions)

@@ -29,6 +29,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import charts, scoring
+from .exact import rounded
 from .exchange import AssessmentData
 from .progress import build_progress
 from .resources import PACKAGE_DIR, templates_dir
@@ -121,10 +122,10 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
                                       data.consensus)
     visible = scoring.distributions_visible(data.anonymous, result.respondents)
 
-    def fmt(value: float | None, digits: int = 1) -> str:
+    def fmt(value, digits: int = 1) -> str:
         if value is None:
             return "–"
-        return format_decimal(value, format="0." + "0" * digits, locale=lang)
+        return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale=lang)
 
     comments: dict[str, list[CommentView]] = {}
     for member in submitted:
@@ -159,6 +160,8 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
         "decisions": {d.theme_id: d for d in data.decisions},
         "progress": build_progress(questionnaire, result, data.history),
         "actions": data.actions,
+        "weighted": [(question, question.weight) for question in questionnaire.questions
+                     if question.weight != 1],
         "fmt": fmt,
         "font_dir": (STATIC_DIR / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf").as_uri(),
     }
@@ -183,6 +186,7 @@ def _environment(lang: str) -> Environment:
     env.globals["format_decimal"] = lambda value, format: format_decimal(
         value, format=format, locale=lang)
     env.globals["format_date"] = lambda value: format_date(value, format="medium", locale=lang)
+    env.globals["rounded"] = rounded
     return env
 
 

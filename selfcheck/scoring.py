@@ -14,15 +14,21 @@ Rules, in short:
   many there were; the spread is min, max and population standard deviation.
 * A theme is *disagreed* when ``max − min ≥ disagreement_range``.
 * The band follows the consensus score where the team recorded one.
+
+Every number here is exact (:class:`fractions.Fraction`; the standard deviation
+is an exact :class:`~selfcheck.exact.Root`), so a range of exactly the
+threshold is a disagreement and equal ranges really tie. Rounding happens only
+where numbers are shown (:func:`selfcheck.exact.rounded`).
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .content import Band, Question, Questionnaire, Scale, Theme
+from .exact import Number, Root, exact, exact_or_none
 
 #: Anonymous assessments show distributions only from this many members (DESIGN.md §4).
 ANONYMITY_THRESHOLD = 3
@@ -37,7 +43,7 @@ class QuestionResult:
 
     question_id: str
     n: int
-    mean: float | None
+    mean: Fraction | None
     min: int | None
     max: int | None
     dont_know: int
@@ -49,25 +55,33 @@ class ThemeResult:
 
     theme_id: str
     n: int
-    score: float | None
-    percent: float | None
-    min: float | None
-    max: float | None
-    sd: float | None
+    score: Fraction | None
+    percent: Fraction | None
+    min: Fraction | None
+    max: Fraction | None
+    sd: Root | None
     disagreed: bool
-    member_scores: tuple[float, ...]
-    consensus: float | None
+    member_scores: tuple[Fraction, ...]
+    consensus: Fraction | None
     band_id: str | None
     questions: tuple[QuestionResult, ...]
 
     @property
-    def range(self) -> float | None:
+    def range(self) -> Fraction | None:
         return None if self.min is None or self.max is None else self.max - self.min
 
     @property
-    def band_score(self) -> float | None:
-        """The score that picks the band: the consensus where recorded, else the team score."""
+    def band_score(self) -> Fraction | None:
+        """The score that picks the band: the consensus where recorded, else the team score.
+
+        Improvement areas are ranked by it and print it (DESIGN §4), so a list
+        never shows one number while it was ordered by another.
+        """
         return self.consensus if self.consensus is not None else self.score
+
+    @property
+    def band_score_is_agreed(self) -> bool:
+        return self.consensus is not None
 
 
 @dataclass(frozen=True)
@@ -80,8 +94,8 @@ class AssessmentResult:
 
     themes: tuple[ThemeResult, ...]
     respondents: int
-    overall: float | None
-    overall_percent: float | None
+    overall: Fraction | None
+    overall_percent: Fraction | None
     agenda: tuple[str, ...]
     improvement_areas: tuple[str, ...]
     strengths: tuple[str, ...]
@@ -100,10 +114,23 @@ def counted_value(question: Question, value: int | None, scale: Scale) -> int | 
     return scale.min + scale.max - value if question.reverse else value
 
 
-def member_theme_score(theme: Theme, answers: Answers, scale: Scale) -> float | None:
+def mean(values: Sequence[Fraction]) -> Fraction | None:
+    """The exact mean, or None for no values."""
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def variance(values: Sequence[Fraction]) -> Fraction | None:
+    """The exact population variance, or None for no values."""
+    centre = mean(values)
+    if centre is None:
+        return None
+    return sum(((v - centre) ** 2 for v in values), Fraction(0)) / len(values)
+
+
+def member_theme_score(theme: Theme, answers: Answers, scale: Scale) -> Fraction | None:
     """Weighted mean of one member's counted answers in a theme, or None if none counted."""
-    total = 0.0
-    weights = 0.0
+    total = Fraction(0)
+    weights = Fraction(0)
     for question in theme.questions:
         value = counted_value(question, answers.get(question.id), scale)
         if value is not None:
@@ -112,21 +139,21 @@ def member_theme_score(theme: Theme, answers: Answers, scale: Scale) -> float | 
     return total / weights if weights else None
 
 
-def percent(score: float | None, scale: Scale) -> float | None:
+def percent(score: Fraction | None, scale: Scale) -> Fraction | None:
     """Position of a score on the scale as 0–100 (1–5 gives (score − 1) / 4 × 100)."""
     if score is None:
         return None
     return (score - scale.min) / (scale.max - scale.min) * 100
 
 
-def band_for(score: float | None, bands: Iterable[Band]) -> str | None:
+def band_for(score: Number | None, bands: Iterable[Band]) -> str | None:
     """The id of the first band whose ``below`` the score is under; the last band otherwise."""
     if score is None:
         return None
     last = None
     for band in bands:
         last = band.id
-        if band.below is not None and score < band.below:
+        if band.below is not None and exact(score) < band.below:
             return band.id
     return last
 
@@ -146,7 +173,7 @@ def question_result(question: Question, members: Iterable[Answers]) -> QuestionR
     return QuestionResult(
         question_id=question.id,
         n=len(values),
-        mean=statistics.fmean(values) if values else None,
+        mean=mean([Fraction(v) for v in values]),
         min=min(values) if values else None,
         max=max(values) if values else None,
         dont_know=dont_know,
@@ -157,17 +184,19 @@ def theme_result(
     theme: Theme,
     members: Iterable[Answers],
     questionnaire: Questionnaire,
-    consensus: float | None = None,
+    consensus: Number | None = None,
 ) -> ThemeResult:
     """The team's result for one theme from every member's answers."""
     members = list(members)
     scale = questionnaire.scale
+    consensus = None if consensus is None else exact(consensus)
     scores = [member_theme_score(theme, answers, scale) for answers in members]
     defined = sorted(s for s in scores if s is not None)
-    team = statistics.fmean(defined) if defined else None
+    team = mean(defined)
     low = defined[0] if defined else None
     high = defined[-1] if defined else None
     disagreed = bool(defined) and high - low >= questionnaire.disagreement_range
+    spread = variance(defined)
     score_for_band = consensus if consensus is not None else team
     return ThemeResult(
         theme_id=theme.id,
@@ -176,7 +205,7 @@ def theme_result(
         percent=percent(team, scale),
         min=low,
         max=high,
-        sd=statistics.pstdev(defined) if defined else None,
+        sd=None if spread is None else Root(spread),
         disagreed=disagreed,
         member_scores=tuple(defined),
         consensus=consensus,
@@ -207,8 +236,9 @@ def discussion_agenda(themes: Iterable[ThemeResult]) -> tuple[str, ...]:
 
     def key(result: ThemeResult) -> tuple:
         if result.score is None:
-            return (2, 0.0, 0.0, order[result.theme_id])
-        return (0 if result.disagreed else 1, -result.range, -result.sd, order[result.theme_id])
+            return (2, 0, 0, order[result.theme_id])
+        return (0 if result.disagreed else 1, -result.range, -result.sd.square,
+                order[result.theme_id])
 
     return tuple(result.theme_id for result in sorted(themes, key=key))
 
@@ -237,7 +267,7 @@ def strengths(themes: Iterable[ThemeResult], bands: tuple[Band, ...]) -> tuple[s
 def score_assessment(
     questionnaire: Questionnaire,
     members: Iterable[Answers],
-    consensus: Mapping[str, float] | None = None,
+    consensus: Mapping[str, Number] | None = None,
 ) -> AssessmentResult:
     """Score a whole assessment: one result per theme, overall score and the lists."""
     members = list(members)
@@ -246,8 +276,7 @@ def score_assessment(
         theme_result(theme, members, questionnaire, consensus.get(theme.id))
         for theme in questionnaire.themes
     )
-    defined = [t.score for t in themes if t.score is not None]
-    overall = statistics.fmean(defined) if defined else None
+    overall = mean([t.score for t in themes if t.score is not None])
     return AssessmentResult(
         themes=themes,
         respondents=len(members),
@@ -269,31 +298,35 @@ class ThemeChange:
     """One theme's team score then and now (DESIGN.md journey 5: "Again")."""
 
     theme_id: str
-    before: float | None
-    after: float | None
-    earlier_consensus: float | None
+    before: Fraction | None
+    after: Fraction | None
+    earlier_consensus: Fraction | None
 
     @property
-    def delta(self) -> float | None:
+    def delta(self) -> Fraction | None:
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
 
     @property
     def direction(self) -> str:
-        """"up", "down" or "same" (a change under 0.05 rounds to no change), or "none"."""
+        """"up", "down" or "same", or "none" when there is nothing to compare.
+
+        "same" exactly when the change is shown as 0,0: under 0.05, since shown
+        numbers are rounded half-up.
+        """
         if self.delta is None:
             return "none"
-        if abs(self.delta) < 0.05:
+        if abs(self.delta) < Fraction(1, 20):
             return "same"
         return "up" if self.delta > 0 else "down"
 
 
 def theme_changes(
     theme_ids: Iterable[str],
-    now: Mapping[str, float | None],
-    before: Mapping[str, float | None],
-    earlier_consensus: Mapping[str, float] | None = None,
+    now: Mapping[str, Number | None],
+    before: Mapping[str, Number | None],
+    earlier_consensus: Mapping[str, Number] | None = None,
 ) -> tuple[ThemeChange, ...]:
     """Change of each theme's team score since an earlier assessment.
 
@@ -302,7 +335,9 @@ def theme_changes(
     """
     earlier_consensus = earlier_consensus or {}
     return tuple(
-        ThemeChange(theme_id, before.get(theme_id), now.get(theme_id),
-                    earlier_consensus.get(theme_id))
+        ThemeChange(theme_id, exact_or_none(before.get(theme_id)),
+                    exact_or_none(now.get(theme_id)),
+                    exact_or_none(earlier_consensus.get(theme_id)))
         for theme_id in theme_ids
     )
+

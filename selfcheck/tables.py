@@ -5,6 +5,11 @@ statement text) and the team results (one row per theme, from scoring.py).
 Names never appear for an anonymous assessment: :mod:`exchange` leaves them out
 of the data these tables are built from. Formats are documented in
 docs/export-format.md.
+
+Numbers are rounded half-up on the exact value, as on the pages and in the PDF
+(one decimal for scores, whole percent). Texts that a spreadsheet would run as a
+formula (they begin with = + - @, a tab or a carriage return) are written as
+text: prefixed with ' in CSV (the OWASP rule), stored as a string cell in XLSX.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from typing import Any
 
 from . import scoring
 from .content import Questionnaire
+from .exact import Number, Root, rounded
 from .exchange import AssessmentData, ExchangeError, MemberData
+from .limits import COMMENT_MAX, MEMBER_ID_MAX, MEMBERS_MAX, NAME_MAX
 
 ANSWER_COLUMNS = ("member", "name", "submitted", "theme_id", "theme", "statement_id",
                   "statement", "reverse_worded", "answer", "answer_label")
@@ -25,8 +32,36 @@ RESULT_COLUMNS = ("theme_id", "theme", "score", "percent", "members", "lowest", 
 DONT_KNOW_VALUES = {"", "dk", "ved ikke", "don't know", "dont know"}
 
 
-def _number(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(value: Number | Root | None, digits: int = 1) -> float | int | None:
+    """A shown number: half-up on the exact value, as everywhere else."""
+    if value is None:
+        return None
+    shown = rounded(value, digits)
+    return int(shown) if digits == 0 else float(shown)
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if _is_formula(value):
+        return "'" + value
+    return value
+
+
+def _imported_text(value: str) -> str:
+    """Undo our own formula guard, so an exported file imports as the original text."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def answer_rows(data: AssessmentData, lang: str) -> list[list[Any]]:
@@ -58,9 +93,9 @@ def result_rows(data: AssessmentData, lang: str) -> list[list[Any]]:
         band = questionnaire.band(theme_result.band_id).label.get(lang) \
             if theme_result.band_id else None
         rows.append([theme.id, theme.title.get(lang), _number(theme_result.score),
-                     _number(theme_result.percent), theme_result.n, _number(theme_result.min),
-                     _number(theme_result.max), _number(theme_result.sd), theme_result.disagreed,
-                     band, theme_result.consensus])
+                     _number(theme_result.percent, 0), theme_result.n, _number(theme_result.min),
+                     _number(theme_result.max), _number(theme_result.sd, 2),
+                     theme_result.disagreed, band, _number(theme_result.consensus)])
     return rows
 
 
@@ -69,8 +104,7 @@ def to_csv(columns: Sequence[str], rows: list[list[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else str(v).lower() if isinstance(v, bool) else v
-                         for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
@@ -86,6 +120,9 @@ def to_xlsx(data: AssessmentData, lang: str) -> bytes:
         sheet.append(list(columns))
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if _is_formula(cell.value):
+                    cell.data_type = "s"  # text, never a formula
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -95,23 +132,33 @@ def to_xlsx(data: AssessmentData, lang: str) -> bytes:
 # ----------------------------------------------------------------------------- import
 
 
+MAX_CSV_BYTES = 1024 * 1024
+
+
 def read_answers_csv(raw: bytes, questionnaire: Questionnaire) -> list[MemberData]:
     """Members from a CSV file collected in another survey tool (docs/export-format.md).
 
     Columns: ``member`` (required), ``name`` (optional), one column per
     statement id, and optional ``comment:<theme id>`` columns. Every problem is
     reported with its row and column; a file with problems gives no members.
+    Texts are held to the same limits as the forms (limits.py).
     """
+    if len(raw) > MAX_CSV_BYTES:
+        raise ExchangeError([f"the file is {len(raw) // 1024} KiB, at most "
+                             f"{MAX_CSV_BYTES // 1024} KiB"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExchangeError([f"the file is not UTF-8 text (byte {exc.start}); save it as "
-                             "CSV UTF-8"]) from exc
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
+                             "CSV UTF-8"]) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        # e.g. a cell longer than the csv module's own limit of 131 072 characters
+        raise ExchangeError([f"the file is not CSV we can read: {str(exc)[:120]}"]) from None
+    if not rows or not rows[0]:
         raise ExchangeError(["the file is empty"])
-    header = [h.strip() for h in header]
+    header = [h.strip() for h in rows[0]]
     question_ids = [q.id for q in questionnaire.questions]
     theme_ids = {t.id for t in questionnaire.themes}
     problems = []
@@ -122,19 +169,31 @@ def read_answers_csv(raw: bytes, questionnaire: Questionnaire) -> list[MemberDat
         known = column in ("member", "name") or column in question_ids or (
             column.startswith("comment:") and column[8:] in theme_ids)
         if not known:
-            problems.append(f"column {column}: unknown (not a statement id, member, name or "
+            problems.append(f"column {column[:60]}: unknown (not a statement id, member, name or "
                             "comment:<theme id>)")
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    problems += [f"column {c[:60]}: appears more than once" for c in duplicated]
     if problems:
         raise ExchangeError(problems)
+    data_rows = [(n, row) for n, row in enumerate(rows[1:], start=2)
+                 if any(cell.strip() for cell in row)]
+    if len(data_rows) > MEMBERS_MAX:
+        raise ExchangeError([f"the file has {len(data_rows)} rows of answers, at most "
+                             f"{MEMBERS_MAX}"])
+    limits = {"member": MEMBER_ID_MAX, "name": NAME_MAX}
     scale = {str(v) for v in questionnaire.scale.values}
     members, seen = [], {}
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in data_rows:
         if len(row) != len(header):
             problems.append(f"row {number}: {len(row)} cells, the header has {len(header)}")
             continue
-        cells = dict(zip(header, (c.strip() for c in row), strict=True))
+        cells = dict(zip(header, (_imported_text(c.strip()) for c in row), strict=True))
+        for column, value in cells.items():
+            limit = limits.get(column, COMMENT_MAX if column.startswith("comment:") else None)
+            if limit is not None and len(value) > limit:
+                problems.append(f"row {number}, column {column}: {len(value)} characters, at "
+                                f"most {limit}")
+                cells[column] = value[:limit]
         member_id = cells["member"]
         if not member_id:
             problems.append(f"row {number}, column member: missing")
@@ -150,8 +209,9 @@ def read_answers_csv(raw: bytes, questionnaire: Questionnaire) -> list[MemberDat
             elif value.casefold() in DONT_KNOW_VALUES:
                 answers[question_id] = None
             else:
-                problems.append(f"row {number}, column {question_id}: {value!r} is not on the "
-                                f"scale {min(scale)}–{max(scale)} or empty for don't know")
+                problems.append(f"row {number}, column {question_id}: {value[:40]!r} is not on "
+                                f"the scale {questionnaire.scale.min}–{questionnaire.scale.max} "
+                                "or empty for don't know")
         comments = {c[8:]: cells[c] for c in header if c.startswith("comment:") and cells[c]}
         members.append(MemberData(member_id, cells.get("name") or None, True, answers,
                                   comments))

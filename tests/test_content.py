@@ -225,7 +225,7 @@ def test_weight_must_be_positive_and_reverse_a_boolean(document):
     document["themes"][0]["questions"][1]["weight"] = "heavy"
     document["themes"][0]["questions"][2]["reverse"] = "yes"
     assert problems_of(document) == [
-        "themes[0].questions[0].weight: must be greater than 0, not 0",
+        "themes[0].questions[0].weight: must be greater than 0 and at most 100, not 0",
         "themes[0].questions[1].weight: must be a number",
         "themes[0].questions[2].reverse: must be true or false",
     ]
@@ -259,7 +259,7 @@ def test_every_problem_is_reported_together(document):
     assert problems_of(document) == [
         "meta.version: missing",
         "scoring.disagreement_range: must be more than 0 and at most 4",
-        "themes[0].questions[0].weight: must be greater than 0, not -1",
+        "themes[0].questions[0].weight: must be greater than 0 and at most 100, not -1",
         "themes[5].title.da: missing",
     ]
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from selfcheck import assessments, exchange, report, tables
 from selfcheck.cli import main
+from selfcheck.exact import rounded
 from selfcheck.models import Action, Answer, Assessment, Participant, ThemeComment, ThemeDecision
 from selfcheck.scoring import score_assessment
 
@@ -36,7 +37,11 @@ def without_volatile(document: dict) -> dict:
 
 @pytest.fixture
 def example(app, runner):
-    """The demo: 12 members, a workshop, and last year's closed assessment it follows up."""
+    """The demo: 12 members, a workshop, and last year's closed assessment it follows up.
+
+    Returns the facilitator token; give the CLI the link form (/f/…), since a
+    token may begin with "-", which click would read as an option.
+    """
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1].rsplit("/", 1)[1]
@@ -53,7 +58,7 @@ def load(app, token):
 
 def test_json_export_is_schema_valid_and_round_trips(app, runner, example, tmp_path, db):
     first = tmp_path / "first.json"
-    assert runner.invoke(main, ["export", example, "-o", str(first)]).exit_code == 0
+    assert runner.invoke(main, ["export", f"/f/{example}", "-o", str(first)]).exit_code == 0
     document = json.loads(first.read_text(encoding="utf-8"))
     jsonschema.validate(document, SCHEMA)
     assert len(document["history"]) == 1 and len(document["actions"]) == 3
@@ -102,7 +107,7 @@ def test_csv_and_xlsx_match_the_scoring_results(app, runner, example, tmp_path):
         expected = assessments.results(assessment)
     questionnaire = assessments.questionnaire_of(assessment)
     out = tmp_path / "team.csv"
-    result = runner.invoke(main, ["export", example, "--format", "csv", "-o", str(out)])
+    result = runner.invoke(main, ["export", f"/f/{example}", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [f"Wrote {tmp_path / 'team-answers.csv'}",
                                           f"Wrote {tmp_path / 'team-results.csv'}"]
@@ -110,15 +115,17 @@ def test_csv_and_xlsx_match_the_scoring_results(app, runner, example, tmp_path):
         results = list(csv.DictReader(handle))
     assert [r["theme_id"] for r in results] == [t.id for t in questionnaire.themes]
     for row, theme in zip(results, expected.themes, strict=True):
-        assert float(row["score"]) == pytest.approx(theme.score, abs=5e-5)
-        assert float(row["percent"]) == pytest.approx(theme.percent, abs=5e-5)
+        # shown numbers: half-up on the exact value, as on the page and in the PDF
+        assert row["score"] == str(rounded(theme.score, 1))
+        assert row["percent"] == str(rounded(theme.percent, 0))
         assert int(row["members"]) == theme.n
-        assert float(row["lowest"]) == pytest.approx(theme.min, abs=5e-5)
-        assert float(row["highest"]) == pytest.approx(theme.max, abs=5e-5)
-        assert float(row["standard_deviation"]) == pytest.approx(theme.sd, abs=5e-5)
+        assert row["lowest"] == str(rounded(theme.min, 1))
+        assert row["highest"] == str(rounded(theme.max, 1))
+        assert row["standard_deviation"] == str(rounded(theme.sd, 2))
         assert row["disagreement"] == ("true" if theme.disagreed else "false")
         assert row["level"] == questionnaire.band(theme.band_id).label.da
-        assert row["agreed_score"] == ("" if theme.consensus is None else str(theme.consensus))
+        assert row["agreed_score"] == ("" if theme.consensus is None
+                                       else str(rounded(theme.consensus, 1)))
     with open(tmp_path / "team-answers.csv", encoding="utf-8", newline="") as handle:
         answers = list(csv.DictReader(handle))
     assert len(answers) == 12 * 31
@@ -136,7 +143,7 @@ def test_csv_and_xlsx_match_the_scoring_results(app, runner, example, tmp_path):
     assert again == expected
 
     xlsx = tmp_path / "team.xlsx"
-    assert runner.invoke(main, ["export", example, "--format", "xlsx", "-o", str(xlsx),
+    assert runner.invoke(main, ["export", f"/f/{example}", "--format", "xlsx", "-o", str(xlsx),
                                 "--lang", "en"]).exit_code == 0
     workbook = load_workbook(xlsx)
     assert workbook.sheetnames == ["Answers", "Results"]
@@ -144,9 +151,10 @@ def test_csv_and_xlsx_match_the_scoring_results(app, runner, example, tmp_path):
     assert rows[0] == tables.RESULT_COLUMNS
     for row, theme in zip(rows[1:], expected.themes, strict=True):
         assert row[0] == theme.theme_id
-        assert row[2] == pytest.approx(theme.score, abs=5e-5)
+        assert row[2] == float(rounded(theme.score, 1))
+        assert row[3] == int(rounded(theme.percent, 0))
         assert row[4] == theme.n
-        assert row[7] == pytest.approx(theme.sd, abs=5e-5)
+        assert row[7] == float(rounded(theme.sd, 2))
         assert row[8] is theme.disagreed
     answer_rows = list(workbook["Answers"].iter_rows(values_only=True))
     assert len(answer_rows) == 1 + 12 * 31
@@ -220,7 +228,7 @@ def test_json_import_with_the_wrong_encoding(app, db, tmp_path, runner):
     path.write_bytes('{"format": "selfcheck-assessment", "team": "Ærø"}'.encode("latin-1"))
     before = row_counts(db)
     result = runner.invoke(main, ["import", str(path)])
-    assert result.exit_code == 1 and f"{path}: not UTF-8 text" in result.output
+    assert result.exit_code == 1 and f"{path}: the file is not UTF-8 text" in result.output
     assert row_counts(db) == before
 
 
@@ -386,7 +394,7 @@ def test_follow_up_chain_of_three_shows_change_and_trend(app, questionnaire, db)
 
 def test_offline_report_of_an_exported_follow_up(app, runner, example, tmp_path):
     exported = tmp_path / "follow-up.json"
-    assert runner.invoke(main, ["export", example, "-o", str(exported)]).exit_code == 0
+    assert runner.invoke(main, ["export", f"/f/{example}", "-o", str(exported)]).exit_code == 0
     pdf_path = tmp_path / "follow-up.pdf"
     result = runner.invoke(main, ["report", str(exported), "-o", str(pdf_path)])
     assert result.exit_code == 0, result.output
@@ -398,8 +406,10 @@ def test_offline_report_of_an_exported_follow_up(app, runner, example, tmp_path)
     with app.app_context():
         now = assessments.results(assessment)
     before = data.history[0]
-    purpose_now = report.format_decimal(now.theme("purpose").score, format="0.0", locale="da")
-    purpose_then = report.format_decimal(before.scores["purpose"], format="0.0", locale="da")
+    purpose_now = report.format_decimal(rounded(now.theme("purpose").score, 1), format="0.0",
+                                        locale="da")
+    purpose_then = report.format_decimal(rounded(before.scores["purpose"], 1), format="0.0",
+                                         locale="da")
     assert f"Alle kender målene og hensigten {purpose_then} {purpose_now}" in progress
     assert "Alle chefer bruger én side om målene på deres personalemøder." in " ".join(
         progress.split("\n"))

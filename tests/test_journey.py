@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from selfcheck.cli import main
 from selfcheck.content import document_hash
+from selfcheck.exact import rounded
 from selfcheck.models import Answer, Assessment, Participant, ThemeComment
 from selfcheck.scoring import score_assessment
 from selfcheck.tokens import hash_token
@@ -27,7 +28,7 @@ def answers_for(questionnaire, pattern):
 
 
 def da(value, digits=1):
-    return format_decimal(value, format="0." + "0" * digits, locale="da")
+    return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale="da")
 
 
 def test_create_stores_hashed_tokens_and_a_snapshot(app, facilitator, db, questions_document):

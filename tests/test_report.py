@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from selfcheck import report
 from selfcheck.cli import main
+from selfcheck.exact import rounded
 from selfcheck.exchange import export_assessment, load_export
 from selfcheck.scoring import score_assessment
 
@@ -59,7 +60,7 @@ def fetchers(monkeypatch):
 
 
 def da(value, digits=1):
-    return format_decimal(value, format="0." + "0" * digits, locale="da")
+    return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale="da")
 
 
 def pdf_pages(pdf: bytes) -> list[str]:
@@ -147,8 +148,8 @@ def test_report_for_a_single_member_in_english(app, facilitator, questionnaire):
     long_date = format_date(TODAY, format="long", locale="en")
     assert f"Region Nord\nKoncernledelsen\n{long_date}\n1\n" in pages[0]
     assert "MEMBERS WHO ANSWERED" in pages[0]
-    overall = format_decimal(expected.overall, format="0.0", locale="en")
-    percent = format_decimal(expected.overall_percent, format="0", locale="en")
+    overall = format_decimal(rounded(expected.overall, 1), format="0.0", locale="en")
+    percent = format_decimal(rounded(expected.overall_percent, 0), format="0", locale="en")
     assert f"Overall score: {overall} of 5 ({percent} %) · 1 member answered." in pages[2]
     for theme in questionnaire.themes:
         assert any(p.startswith(theme.title.en) or f". {theme.title.en}\n" in p for p in pages)
@@ -305,7 +306,7 @@ def test_export_and_offline_report_match_the_web(app, runner, tmp_path, question
     result = runner.invoke(main, ["report", str(out), "-o", str(english_path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     english = pdf_pages(english_path.read_bytes())
-    assert f"Overall score: {expected.overall:.1f} of 5" in english[2]
+    assert f"Overall score: {rounded(expected.overall, 1)} of 5" in english[2]
     assert "Method and source" in english[-1]
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfcheck.content import load_questionnaire, parse_questionnaire
+from selfcheck.exact import Root
 from selfcheck.resources import default_questions_file
 from selfcheck.scoring import (
     ANONYMITY_THRESHOLD,
@@ -117,18 +119,19 @@ def test_team_theme_result_hand_computed(questionnaire):
     a = result.theme("a")
     assert a.n == 3
     assert a.member_scores == (2.0, 3.75, 5.0)
-    assert a.score == pytest.approx(10.75 / 3)  # 3.5833…
-    assert a.min == 2.0 and a.max == 5.0 and a.range == 3.0
-    mean = 10.75 / 3
-    expected_sd = math.sqrt(((3.75 - mean) ** 2 + (2 - mean) ** 2 + (5 - mean) ** 2) / 3)
-    assert a.sd == pytest.approx(expected_sd)
-    assert a.sd == pytest.approx(1.230402, abs=1e-6)
+    assert a.score == Fraction(43, 12)  # (2 + 15/4 + 5) / 3 = 3.5833…, exactly
+    assert a.min == 2 and a.max == 5 and a.range == 3
+    mean = Fraction(43, 12)
+    # population variance ((2 − m)² + (15/4 − m)² + (5 − m)²) / 3 = 109/72, exactly
+    expected = ((2 - mean) ** 2 + (Fraction(15, 4) - mean) ** 2 + (5 - mean) ** 2) / 3
+    assert a.sd == Root(expected) == Root(Fraction(109, 72))
+    assert float(a.sd) == pytest.approx(math.sqrt(109 / 72))
     assert a.disagreed is True
-    assert a.percent == pytest.approx(64.583333, abs=1e-6)
+    assert a.percent == Fraction(775, 12)  # (43/12 − 1) / 4 × 100 = 64.583…
     assert a.band_id == "on_the_way"
 
     b = result.theme("b")
-    assert (b.n, b.score, b.min, b.max, b.sd) == (2, 4.25, 4.0, 4.5, 0.25)
+    assert (b.n, b.score, b.min, b.max, b.sd) == (2, 4.25, 4.0, 4.5, Root(Fraction(1, 16)))
     assert b.disagreed is False
     assert b.percent == 81.25
     assert b.band_id == "strength"
@@ -160,7 +163,8 @@ def test_disagreement_boundary_is_inclusive(questionnaire):
 def test_one_participant(questionnaire):
     result = score_assessment(questionnaire, [MEMBERS[0]])
     a = result.theme("a")
-    assert (a.n, a.score, a.min, a.max, a.sd, a.disagreed) == (1, 3.75, 3.75, 3.75, 0.0, False)
+    assert (a.n, a.score, a.min, a.max, a.sd, a.disagreed) == (1, 3.75, 3.75, 3.75, Root(0),
+                                                                False)
     assert a.band_id == "strength"  # 3.75 is not below 3.75
     assert result.overall == (3.75 + 4.0) / 2
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, abort, current_app, g
 
 from .. import assessments
@@ -34,9 +36,18 @@ def assessment_for_facilitator(token: str) -> Assessment:
     return assessment
 
 
-def safe_next(target: str, fallback: str) -> str:
-    """Only follow a local path, never another site (no open redirect)."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+#: A same-site path: "/" then printable ASCII, never "//" or a backslash (which
+#: browsers read as another host), never whitespace or control characters (a
+#: browser drops a tab, so "/\t/evil.example" would become "//evil.example").
+_SAME_SITE_PATH = re.compile(r"/(?![/\\])[\x21-\x5b\x5d-\x7e]*")
+
+
+def safe_next(target: object, fallback: str) -> str:
+    """The redirect target if it is a path on this site, otherwise ``fallback``.
+
+    Every redirect to a user-given place goes through here (no open redirect).
+    """
+    if isinstance(target, str) and len(target) <= 2000 and _SAME_SITE_PATH.fullmatch(target):
         return target
     return fallback
 

@@ -11,6 +11,7 @@ bp = Blueprint("errors", __name__)
 
 TITLES = {
     400: lambda: _("Something in the request was wrong"),
+    403: lambda: _("This is not allowed"),
     404: lambda: _("Page not found"),
     405: lambda: _("That is not possible here"),
     409: lambda: _("This cannot be changed now"),

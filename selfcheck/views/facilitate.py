@@ -157,7 +157,8 @@ def import_answers(token: str):
         members = tables.read_answers_csv(form.file.data.read(),
                                           assessments.questionnaire_of(assessment))
     except exchange.ExchangeError as exc:
-        return render_template("facilitate/import_problems.html", problems=exc.problems,
+        return render_template("facilitate/import_problems.html",
+                               problems=exchange.shown(exc.problems),
                                token=token, assessment=assessment), 400
     count = assessments.add_members(get_session(), assessment, members)
     flash(_("%(count)d members were imported from the file.", count=count), "success")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import (
     Blueprint,
     abort,
@@ -17,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import assessments, demo, exchange
+from .. import assessments, demo, exchange, jsondoc
 from ..content import LANGUAGES
 from ..db import get_session
 from ..forms import CreateAssessmentForm, EmptyForm, UploadForm
@@ -62,14 +60,12 @@ def import_file():
     if form.validate_on_submit():
         raw = form.file.data.read()
         try:
-            document = json.loads(raw.decode("utf-8"))
+            document = jsondoc.loads(raw)
             data = exchange.load_export(document)
-        except UnicodeDecodeError:
-            problems = [_("The file is not UTF-8 text.")]
-        except json.JSONDecodeError as exc:
-            problems = [_("The file is not JSON: %(error)s", error=str(exc))]
+        except jsondoc.JSONFileError as exc:
+            problems = [str(exc)]
         except exchange.ExchangeError as exc:
-            problems = exc.problems
+            problems = exchange.shown(exc.problems)
         else:
             _assessment, links = assessments.import_document(get_session(), document, data)
             flash(_("The self-assessment is imported."), "success")

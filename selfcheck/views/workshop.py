@@ -38,10 +38,17 @@ def start(token: str):
 
 @bp.get("/f/<token>/workshop/<int:position>")
 def theme(token: str, position: int):
+    return _theme_page(token, position)
+
+
+def _theme_page(token: str, position: int, *, action_form: ActionForm | None = None,
+                status: int = 200):
+    """The workshop page of one recommendation; a refused action form is shown with its errors."""
     assessment = assessment_for_facilitator(token)
     questionnaire, result, theme = _theme_at(assessment, position)
     decision = assessments.decision_for(assessment, theme.id)
     decision_form = DecisionForm(
+        formdata=None,
         data={"consensus": f"{decision.consensus:g}" if decision and decision.consensus else "",
               "note": decision.note if decision else "",
               "agreed_to_disagree": decision.agreed_to_disagree if decision else False}
@@ -58,8 +65,8 @@ def theme(token: str, position: int):
         position=position,
         decision=decision,
         decision_form=decision_form,
-        action_form=ActionForm(),
-        pick_form=SuggestionPickForm(),
+        action_form=action_form or ActionForm(formdata=None),
+        pick_form=SuggestionPickForm(formdata=None),
         actions=[a for a in assessment.actions if a.theme_id == theme.id],
         picked={a.suggestion_id for a in assessment.actions if a.suggestion_id},
         widest=scoring.widest_spread(theme_result),
@@ -69,7 +76,7 @@ def theme(token: str, position: int):
         threshold=scoring.ANONYMITY_THRESHOLD,
         charts=charts,
         token=token,
-    )
+    ), status
 
 
 def _changeable_theme(token: str, position: int):
@@ -81,7 +88,8 @@ def _changeable_theme(token: str, position: int):
 
 
 def _form_errors(form) -> str:
-    return "; ".join(f"{form[name].label.text}: {' '.join(errors)}"
+    """Every error of a form as one sentence (messages may be lazy translations)."""
+    return "; ".join(f"{form[name].label.text}: {' '.join(str(e) for e in errors)}"
                      for name, errors in form.errors.items())
 
 
@@ -107,7 +115,7 @@ def add_action(token: str, position: int):
     assessment, theme = _changeable_theme(token, position)
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, description=_form_errors(form))
+        return _theme_page(token, position, action_form=form, status=400)
     assessments.add_action(get_session(), assessment, theme.id, text=form.text.data,
                            owner=form.owner.data or "", due_date=form.due_date.data,
                            status=form.status.data)
@@ -161,10 +169,11 @@ def delete_action(token: str, action_id: int):
     action = assessments.find_action(assessment, action_id)
     if action is None:
         abort(404)
+    fallback = url_for("facilitate.results", token=token) + "#plan"
+    back = safe_next(request.form.get("next", ""), fallback)  # decided before anything changes
     assessments.delete_action(get_session(), assessment, action)
     flash(_("The action is deleted."), "info")
-    fallback = url_for("facilitate.results", token=token) + "#plan"
-    return redirect(safe_next(request.form.get("next", ""), fallback))
+    return redirect(back)
 
 
 @bp.post("/f/<token>/<any(reveal, hide):action>")
