@@ -22,6 +22,7 @@ from ..forms import (
     field_name,
     step_form_class,
 )
+from ..limits import MEMBERS_MAX
 from ..models import Participant
 from . import use_assessment_language
 
@@ -44,6 +45,9 @@ def join(token: str):
         returning = None
     if request.method == "POST":
         _require_open(assessment)
+        if len(assessment.participants) >= MEMBERS_MAX:
+            abort(409, description=_("This self-assessment has the most members it can hold "
+                                     "(%(count)d). Ask the facilitator.", count=MEMBERS_MAX))
         if form.validate_on_submit():
             name = None if assessment.anonymous else form.display_name.data
             _participant, resume = assessments.join(db, assessment, name)

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from .. import assessments, charts, exchange, qr, report, scoring, tables
 from ..db import get_session
 from ..forms import EmptyForm, UploadForm
+from ..limits import MEMBERS_MAX
 from ..progress import build_progress
 from ..tokens import join_token_for
 from . import assessment_for_facilitator, current_document, require_open
@@ -156,6 +157,11 @@ def import_answers(token: str):
     try:
         members = tables.read_answers_csv(form.file.data.read(),
                                           assessments.questionnaire_of(assessment))
+        room = MEMBERS_MAX - len(assessment.participants)
+        if len(members) > room:
+            raise exchange.ExchangeError([f"the file has {len(members)} members; this "
+                                          f"self-assessment has room for {room} more "
+                                          f"(at most {MEMBERS_MAX})"])
     except exchange.ExchangeError as exc:
         return render_template("facilitate/import_problems.html",
                                problems=exchange.shown(exc.problems),

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from .. import assessments, charts, qr, scoring
 from ..db import get_session
 from ..forms import ActionForm, DecisionForm, EmptyForm, SuggestionPickForm
+from ..limits import ACTIONS_MAX
 from ..tokens import join_token_for
 from . import assessment_for_facilitator, require_open, safe_next
 
@@ -79,10 +80,13 @@ def _theme_page(token: str, position: int, *, action_form: ActionForm | None = N
     ), status
 
 
-def _changeable_theme(token: str, position: int):
+def _changeable_theme(token: str, position: int, *, adds_action: bool = False):
     """The assessment and the theme at ``position``, for a POST that changes the workshop."""
     assessment = assessment_for_facilitator(token)
     require_open(assessment)
+    if adds_action and len(assessment.actions) >= ACTIONS_MAX:
+        abort(409, description=_("The action plan holds at most %(count)d actions. Delete one "
+                                 "that is done first.", count=ACTIONS_MAX))
     _questionnaire, _result, theme = _theme_at(assessment, position)
     return assessment, theme
 
@@ -112,7 +116,7 @@ def decision(token: str, position: int):
 
 @bp.post("/f/<token>/workshop/<int:position>/actions")
 def add_action(token: str, position: int):
-    assessment, theme = _changeable_theme(token, position)
+    assessment, theme = _changeable_theme(token, position, adds_action=True)
     form = ActionForm()
     if not form.validate_on_submit():
         return _theme_page(token, position, action_form=form, status=400)
@@ -125,7 +129,7 @@ def add_action(token: str, position: int):
 
 @bp.post("/f/<token>/workshop/<int:position>/suggestions")
 def pick_suggestion(token: str, position: int):
-    assessment, theme = _changeable_theme(token, position)
+    assessment, theme = _changeable_theme(token, position, adds_action=True)
     form = SuggestionPickForm()
     suggestion = next((s for s in theme.suggestions if s.id == form.suggestion_id.data), None)
     if not form.validate_on_submit() or suggestion is None:
