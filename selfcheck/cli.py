@@ -68,17 +68,36 @@ def main() -> None:
 
 
 @main.command("check")
+@click.option("--strict", is_flag=True,
+              help="Treat writing warnings as errors: exit 1 when there is any.")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def check_command(path: Path | None) -> None:
-    """Validate a questionnaire file (default: SELFCHECK_QUESTIONS or questions.toml)."""
+def check_command(path: Path | None, strict: bool) -> None:
+    """Validate a questionnaire file (default: SELFCHECK_QUESTIONS or questions.toml).
+
+    Problems make the file unusable (exit 1). Warnings point at texts that break the
+    writing rules (selfcheck/content_checks.py); they go to stderr with their key paths
+    and the exit code stays 0, unless --strict makes them errors.
+    """
+    from .content import parse_questionnaire, read_document
+    from .content_checks import warnings
+
     path = path or Path(os.environ.get("SELFCHECK_QUESTIONS") or default_questions_file())
     try:
-        questionnaire = load_questionnaire(path)
+        document = read_document(path)
+        questionnaire = parse_questionnaire(document)
     except ContentError as exc:
         click.echo(f"{path}: {len(exc.problems)} problem(s)", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
+    found = warnings(questionnaire, document)
+    if found:
+        mode = "errors with --strict" if strict else "use --strict to make them errors"
+        click.echo(f"{path}: {len(found)} warning(s) ({mode})", err=True)
+        for warning in found:
+            click.echo(f"  {warning}", err=True)
+        if strict:
+            sys.exit(1)
     q = questionnaire
     click.echo(f"{path}: OK")
     click.echo(f"{q.title.da} (version {q.version})")
@@ -99,6 +118,7 @@ def check_command(path: Path | None) -> None:
             f"({reverse} reverse), {len(theme.suggestions)} suggestions – {theme.title.da}"
         )
     click.echo(f"Statements: {len(q.questions)} in all")
+    click.echo(f"Warnings: {len(found)}")
 
 
 @main.command("serve")
@@ -127,8 +147,35 @@ def serve_command(host: str, port: int, workers: int) -> None:
         def load(self):
             return _create_app()
 
-    click.echo(f"selfcheck on http://{host}:{port}/")
+    for line in _addresses(host, port):
+        click.echo(line)
     Server().run()
+
+
+def _addresses(host: str, port: int) -> list[str]:
+    """What to open, and what phones in the room can reach (printed by `make run`)."""
+    import socket
+
+    if host not in ("0.0.0.0", "::", ""):
+        local = f"http://{host}:{port}/"
+        lines = [f"selfcheck on {local}"]
+        if host in ("127.0.0.1", "localhost", "::1"):
+            lines.append("Only this computer can open it. For phones in a meeting room: "
+                         "make run HOST=0.0.0.0")
+        return lines
+    lines = [f"selfcheck on http://127.0.0.1:{port}/ (this computer)"]
+    try:  # the address other devices on this network use; no packet is sent
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.connect(("10.255.255.255", 1))
+        address = probe.getsockname()[0]
+        probe.close()
+    except OSError:
+        address = None
+    if address and not address.startswith("127."):
+        lines.append(f"Phones on the same network: open http://{address}:{port}/ on the "
+                     "facilitator's computer too, so links and QR codes use that address.")
+    lines.append("Anyone on this network can now reach the app: use it on a network you trust.")
+    return lines
 
 
 @main.group("db")

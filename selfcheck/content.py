@@ -68,12 +68,21 @@ class Text:
 
 @dataclass(frozen=True)
 class Source:
-    """The publication the questionnaire is built on; cited in every report."""
+    """The publication the questionnaire is built on; cited in every report.
+
+    ``citation`` says in both languages where the content honestly comes from (for the
+    shipped file: the publication as summarised by KL, and that the six themes are our
+    reading of that summary); the front page and the report's method page show it. It is
+    optional so that questionnaire snapshots stored before it existed still load (old
+    assessments, old export files, follow-ups of them); ``selfcheck check`` warns when it is
+    missing.
+    """
 
     title: str
     publisher: str
     year: int
     url: str
+    citation: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -366,7 +375,8 @@ class _Reader:
         intro = self.text(meta, "intro", "meta")
         source = None
         if "source" in meta:
-            raw = self.table(meta["source"], "meta.source", ("title", "publisher", "year", "url"))
+            raw = self.table(meta["source"], "meta.source",
+                             ("title", "publisher", "year", "url"), ("citation",))
             if raw is not None:
                 parts = (
                     self.string(raw, "title", "meta.source"),
@@ -374,8 +384,9 @@ class _Reader:
                     self.integer(raw, "year", "meta.source"),
                     self.string(raw, "url", "meta.source"),
                 )
-                if None not in parts:
-                    source = Source(*parts)  # type: ignore[arg-type]
+                citation = self.text(raw, "citation", "meta.source")
+                if None not in parts and ("citation" not in raw or citation is not None):
+                    source = Source(*parts, citation)  # type: ignore[arg-type]
         if None in (ident, version, title, intro, source):
             return None
         return ident, version, title, intro, source

@@ -53,17 +53,18 @@ def test_shipped_questionnaire_has_six_themes_with_four_to_six_statements():
     assert tuple(t.id for t in questionnaire.themes) == EXPECTED_THEMES
     for theme in questionnaire.themes:
         assert 4 <= len(theme.questions) <= 6, theme.id
-    assert [len(t.questions) for t in questionnaire.themes] == [5, 5, 5, 5, 5, 6]
+    assert [len(t.questions) for t in questionnaire.themes] == [4, 5, 6, 5, 5, 6]
     assert sum(q.reverse for q in questionnaire.questions) >= 1
+    assert [sum(q.reverse for q in t.questions) for t in questionnaire.themes] == [1] * 6
 
 
-def test_shipped_questionnaire_has_three_suggestions_per_theme_and_band():
+def test_shipped_questionnaire_has_four_suggestions_per_theme_and_band():
     questionnaire = load_questionnaire(QUESTIONS_FILE)
     assert [b.id for b in questionnaire.bands] == ["develop", "on_the_way", "strength"]
     assert [b.below for b in questionnaire.bands] == [2.5, 3.75, None]
     for theme in questionnaire.themes:
         for band in questionnaire.bands:
-            assert len(theme.suggestions_for(band.id)) >= 3, (theme.id, band.id)
+            assert len(theme.suggestions_for(band.id)) == 4, (theme.id, band.id)
 
 
 def test_shipped_questionnaire_every_text_in_both_languages_and_different():
@@ -93,6 +94,8 @@ def test_shipped_questionnaire_cites_the_publication():
     assert source.title == "Når målstyring virker – set fra et toplederperspektiv"
     assert source.year == 2019
     assert "Væksthus for Ledelse" in source.publisher
+    assert "KL's omtale fra 14. januar 2019" in source.citation.da
+    assert "as summarised by KL on 14 January 2019" in source.citation.en
 
 
 def test_scale_labels_every_point():
@@ -118,6 +121,9 @@ def test_check_command_summarises_a_valid_file():
     assert "Themes: 6" in lines
     assert "Statements: 31 in all" in lines
     assert any(line.startswith("  6. follow_up ") and "6 statements" in line for line in lines)
+    assert ("  1. purpose            4 statements (1 reverse), 12 suggestions – "
+            "Alle kender målene og hensigten") in lines
+    assert lines[-1] == "Warnings: 0"
 
 
 # --------------------------------------------------------------------- broken files
@@ -134,11 +140,11 @@ def test_missing_translation(tmp_path, document):
 
 
 def test_duplicate_id(tmp_path, document):
-    document["themes"][1]["questions"][0]["id"] = "purpose_explain"
+    document["themes"][1]["questions"][0]["id"] = "purpose_why"
     path, result = check_file(tmp_path, document)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[1:] == [
-        '  themes[1].questions[0].id: duplicate id "purpose_explain" '
+        '  themes[1].questions[0].id: duplicate id "purpose_why" '
         "(also at themes[0].questions[0].id)",
     ]
 

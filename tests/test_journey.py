@@ -117,9 +117,9 @@ def test_whole_journey_three_members(app, facilitator, questionnaire, db):
     assert facilitator.post("close").status_code == 302
     closed = members["Anne"].post_step(1, {q.id: 1 for q in questionnaire.themes[0].questions})
     assert closed.status_code == 409
-    assert "Selvevalueringen er lukket. Svarene kan ikke længere ændres." in html_text(closed)
+    assert "Der er lukket for svar. Svarene kan ikke længere ændres." in html_text(closed)
     anne_first = db.scalar(select(Answer).join(Participant).where(
-        Participant.display_name == "Anne", Answer.question_id == "purpose_explain"))
+        Participant.display_name == "Anne", Answer.question_id == "purpose_why"))
     db.refresh(anne_first)
     assert anne_first.value == 5
     late = Member(app, join_url)

@@ -40,7 +40,8 @@ def small_document(themes: dict[str, list[dict]]) -> dict:
             "version": "1",
             "title": text("Test"),
             "intro": text("Intro"),
-            "source": {"title": "T", "publisher": "P", "year": 2019, "url": "u"},
+            "source": {"title": "T", "publisher": "P", "year": 2019, "url": "u",
+                       "citation": text("Kilde")},
         },
         "scale": {
             "min": 1,

@@ -75,12 +75,12 @@ def test_a_member_only_writes_their_own_answers(app, two_assessments, db, questi
 
 
 TAMPERED = {
-    "value off the scale": ({"purpose_explain": "7"}, "“7” er ikke et svar på skalaen."),
-    "value not a number": ({"purpose_explain": "abc"}, "“abc” er ikke et svar på skalaen."),
-    "value zero": ({"purpose_explain": "0"}, "“0” er ikke et svar på skalaen."),
+    "value off the scale": ({"purpose_why": "7"}, "“7” er ikke et svar på skalaen."),
+    "value not a number": ({"purpose_why": "abc"}, "“abc” er ikke et svar på skalaen."),
+    "value zero": ({"purpose_why": "0"}, "“0” er ikke et svar på skalaen."),
     "unknown statement": ({"q_nope": "3"}, "Ukendt udsagn: nope."),
-    "statement of another step": ({"q_follow_up_regular": "3"},
-                                  "Ukendt udsagn: follow_up_regular."),
+    "statement of another step": ({"q_follow_up_data": "3"},
+                                  "Ukendt udsagn: follow_up_data."),
     "unknown field": ({"admin": "1"}, "Ukendt felt: admin."),
 }
 
@@ -110,12 +110,12 @@ def test_repeated_field_gets_400(two_assessments, db, questionnaire):
     page = member.client.get(member.step_url(1)).get_data(as_text=True)
     data = [("csrf_token", csrf_token(page)), ("nav", "next")]
     data += [(f"q_{q.id}", "4") for q in questionnaire.themes[0].questions]
-    data.append(("q_purpose_explain", "1"))
+    data.append(("q_purpose_why", "1"))
     from werkzeug.datastructures import MultiDict
 
     response = member.client.post(member.step_url(1), data=MultiDict(data))
     assert response.status_code == 400
-    assert "Feltet q_purpose_explain blev sendt mere end én gang." in html_text(response)
+    assert "Feltet q_purpose_why blev sendt mere end én gang." in html_text(response)
     assert snapshot(db) == before
 
 
