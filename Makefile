@@ -27,6 +27,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+# HOST=0.0.0.0 makes the app reachable from phones on the same network (a meeting room).
 run: $(VENV)/.installed runtime-deps
 	$(BIN)/selfcheck check
 	$(BIN)/selfcheck db upgrade

@@ -33,11 +33,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from . import db, i18n, security, views
+    from . import db, i18n, ratelimit, security, views
 
     CSRFProtect(app)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    ratelimit.init_app(app)
     views.init_app(app)
     return app

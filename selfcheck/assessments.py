@@ -29,7 +29,14 @@ from .models import (
     ThemeDecision,
     utcnow,
 )
-from .tokens import hash_token, join_token_for, matches, new_token
+from .tokens import (
+    hash_token,
+    join_code_for,
+    join_token_for,
+    matches,
+    new_token,
+    normalise_code,
+)
 
 _questionnaires: dict[str, Questionnaire] = {}
 
@@ -64,9 +71,38 @@ def create_assessment(
     assessment, links = _new_assessment(document, organisation=organisation, team=team,
                                         language=language, anonymous=anonymous, reveal=reveal,
                                         previous=previous)
+    assign_join_code(session, assessment, links.facilitator_token)
     session.add(assessment)
     session.commit()
     return assessment, links
+
+
+def assign_join_code(session: Session, assessment: Assessment, facilitator_token: str) -> None:
+    """Give a new assessment a short join code no other assessment has (see tokens.py)."""
+    for attempt in range(100):
+        code_hash = hash_token(join_code_for(facilitator_token, attempt))
+        taken = session.scalar(select(Assessment.id).where(Assessment.join_code_hash == code_hash))
+        if taken is None:
+            assessment.join_code_hash = code_hash
+            assessment.join_code_attempt = attempt
+            return
+    raise RuntimeError("no free join code after 100 attempts")  # 19⁸ codes: never in practice
+
+
+def join_code_of(assessment: Assessment, facilitator_token: str) -> str | None:
+    """The assessment's join code, shown to the facilitator; None for an old assessment."""
+    if assessment.join_code_hash is None:
+        return None
+    return join_code_for(facilitator_token, assessment.join_code_attempt)
+
+
+def find_by_join_code(session: Session, typed: str) -> Assessment | None:
+    """The open assessment a typed code joins; a closed assessment's code has expired."""
+    code = normalise_code(typed)
+    if code is None:
+        return None
+    found = _by_token(session, Assessment, Assessment.join_code_hash, code)
+    return found if found is not None and found.is_open else None
 
 
 def _new_assessment(document: Mapping[str, Any], *, organisation: str, team: str,
@@ -123,6 +159,7 @@ def import_document(session: Session, document: Mapping[str, Any], data) -> tupl
     if isinstance(meta.get("reveal"), str) and meta["reveal"] in ("after_submit",
                                                                   "when_revealed"):
         assessment.reveal = meta["reveal"]
+    assign_join_code(session, assessment, links.facilitator_token)
     for raw, member in zip(document["members"], data.members, strict=True):
         assessment.participants.append(_member(
             assessment, member, _when(raw.get("submitted_at")), _when(raw.get("started_at"))))
@@ -269,9 +306,41 @@ def submit(session: Session, participant: Participant) -> None:
 
 
 def set_open(session: Session, assessment: Assessment, is_open: bool) -> None:
+    """Open or close answering. Closing stops answers and joins, never the workshop."""
     assessment.status = "open" if is_open else "closed"
     assessment.closed_at = None if is_open else utcnow()
     session.commit()
+
+
+# ----------------------------------------------------------------------- the team
+
+
+def find_member(assessment: Assessment, member_id: int) -> Participant | None:
+    return next((p for p in assessment.participants if p.id == member_id), None)
+
+
+def remove_member(session: Session, assessment: Assessment, participant: Participant) -> None:
+    """Remove a test or duplicate entry: its answers and comments leave every score.
+
+    The PDF cache is keyed by the export's content, so the next report is new.
+    """
+    assessment.participants.remove(participant)  # delete-orphan: answers and comments go too
+    session.commit()
+
+
+def reissue_link(session: Session, participant: Participant) -> str:
+    """A new personal link for a member who lost theirs; the old link stops working."""
+    token = new_token()
+    participant.resume_token_hash = hash_token(token)
+    session.commit()
+    return token
+
+
+def set_workshop_theme(session: Session, assessment: Assessment, theme_id: str) -> None:
+    """Remember where the facilitator is, so the presenter view can follow."""
+    if assessment.workshop_theme_id != theme_id:
+        assessment.workshop_theme_id = theme_id
+        session.commit()
 
 
 # ----------------------------------------------------------------------- results

@@ -114,7 +114,18 @@ def radar(
                 f'<tspan x="{lx:.1f}" y="{top + j * 17:.1f}"{weight}>{escape(line)}</tspan>'
             )
         parts.append(
-            f'<text font-size="15" fill="{TEXT}" text-anchor="{anchor}">{"".join(spans)}</text>'
+            f'<text class="radar-label" font-size="15" fill="{TEXT}" '
+            f'text-anchor="{anchor}">{"".join(spans)}</text>'
+        )
+        # On a phone the chart is about 360 px wide and full labels would be 8 px high:
+        # the page's CSS shows this short label instead ("1 · 4,2", large), and the
+        # table below the chart names each recommendation. Hidden everywhere else.
+        sx = cx + (radius + 34) * math.cos(angle)
+        sy = cy + (radius + 34) * math.sin(angle) + 10
+        short = f"{i + 1} · {lines[-1]}"
+        parts.append(
+            f'<text class="radar-label-short" display="none" font-size="30" font-weight="600" '
+            f'fill="{TEXT}" text-anchor="{anchor}" x="{sx:.1f}" y="{sy:.1f}">{escape(short)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -135,7 +146,7 @@ def distribution(
     stack = max(counts.values(), default=1)
     dot_gap = 11
     base = 18 + stack * dot_gap
-    height = base + 30
+    height = base + 32
 
     def x_of(value) -> float:
         return left + (right - left) * (float(value) - scale_min) / (scale_max - scale_min)
@@ -152,14 +163,8 @@ def distribution(
         x = x_of(value)
         parts.append(
             f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 6}" stroke="{MUTED}"/>'
-            f'<text x="{x:.1f}" y="{base + 20}" font-size="12" text-anchor="middle" '
+            f'<text x="{x:.1f}" y="{base + 22}" font-size="15" text-anchor="middle" '
             f'fill="{MUTED}">{value}</text>'
-        )
-    if team_score is not None:
-        x = x_of(team_score)
-        parts.append(
-            f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{base}" stroke="{TEXT}" '
-            'stroke-width="2" stroke-dasharray="3 3"/>'
         )
     for value, count in sorted(counts.items()):
         x = x_of(value)
@@ -169,5 +174,13 @@ def distribution(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{PRIMARY}" '
                 'stroke="#ffffff" stroke-width="1"/>'
             )
+    if team_score is not None:  # drawn last, so the dots never hide the team score
+        x = x_of(team_score)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{base}" stroke="#ffffff" '
+            'stroke-width="5"/>'
+            f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{base}" stroke="{TEXT}" '
+            'stroke-width="2.5" stroke-dasharray="4 3"/>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

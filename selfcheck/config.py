@@ -20,6 +20,8 @@ ENVIRONMENT = {
     "SELFCHECK_DATABASE_URL": "DATABASE_URL",
     "SELFCHECK_QUESTIONS": "QUESTIONS_FILE",
     "SELFCHECK_TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "SELFCHECK_PUBLIC_URL": "PUBLIC_URL",
+    "SELFCHECK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
 }
 
 #: Settings that are whole numbers, with their allowed range.
@@ -48,6 +50,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_SSL_STRICT": False,
         # X-Forwarded-* headers are believed only from this many proxies (0: none).
         "TRUSTED_PROXIES": 0,
+        # Where members reach the app (https://selfcheck.example.dk); unset: the address the
+        # facilitator's browser used.
+        "PUBLIC_URL": None,
+        # Flask-Limiter's storage for the join-code counters.
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
 
 
@@ -65,9 +72,23 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
                 raise ConfigError(f"{name} must be a whole number from {low} to {high}, "
                                   f"not {value[:40]!r}")
             settings[key] = int(value)
+        elif key == "PUBLIC_URL":
+            settings[key] = _public_url(name, value)
         else:
             settings[key] = value
     return settings
+
+
+def _public_url(name: str, value: str) -> str:
+    """An absolute http(s) address without query or fragment, without a trailing slash."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise ConfigError(f"{name} must be an address such as https://selfcheck.example.dk, "
+                          f"not {value[:60]!r}")
+    return value.strip().rstrip("/")
 
 
 def instance_secret_key(instance_path: str) -> str:

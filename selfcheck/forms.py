@@ -88,6 +88,16 @@ class JoinForm(FlaskForm):
     )
 
 
+class CodeForm(FlaskForm):
+    """The short code from the projector (views/code.py); spaces and case do not matter."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Write the code from the screen.")), _max_length(40)],
+        description=_l("8 letters and digits, for example ACEF 3489."),
+    )
+
+
 class EmptyForm(FlaskForm):
     """Buttons that only need a CSRF token: join anonymously, submit, close, reopen."""
 

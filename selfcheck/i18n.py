@@ -11,6 +11,7 @@ from flask import Flask, g, request, session
 from flask_babel import Babel, format_date, format_decimal, get_locale
 
 from .content import LANGUAGES
+from .dates import format_day
 from .exact import rounded
 from .resources import PACKAGE_DIR
 
@@ -38,4 +39,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, format_decimal=format_decimal,
         format_date=format_date, rounded=rounded,
+        format_day=lambda value: format_day(value, str(get_locale())),
     )

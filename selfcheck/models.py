@@ -49,6 +49,11 @@ class Assessment(Base):
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
     facilitator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     join_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The short join code (tokens.join_code_for), hashed; NULL for assessments made before codes.
+    join_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    join_code_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The recommendation the facilitator has open in the workshop; the presenter view follows it.
+    workshop_theme_id: Mapped[str | None] = mapped_column(String(100))
     #: "after_submit": members see the team results once they have submitted;
     #: "when_revealed": only after the facilitator reveals them (``revealed_at``).
     reveal: Mapped[str] = mapped_column(String(20), default="when_revealed",

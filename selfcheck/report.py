@@ -29,6 +29,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import charts, scoring
+from .dates import format_day
 from .exact import rounded
 from .exchange import AssessmentData
 from .progress import build_progress
@@ -187,6 +188,7 @@ def _environment(lang: str) -> Environment:
         value, format=format, locale=lang)
     env.globals["format_date"] = lambda value: format_date(value, format="medium", locale=lang)
     env.globals["rounded"] = rounded
+    env.globals["format_day"] = lambda value: format_day(value, lang)
     return env
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from . import scoring
@@ -35,12 +36,9 @@ DONT_KNOW_VALUES = {"", "dk", "ved ikke", "don't know", "dont know"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _number(value: Number | Root | None, digits: int = 1) -> float | int | None:
-    """A shown number: half-up on the exact value, as everywhere else."""
-    if value is None:
-        return None
-    shown = rounded(value, digits)
-    return int(shown) if digits == 0 else float(shown)
+def _number(value: Number | Root | None, digits: int = 1) -> Decimal | None:
+    """A shown number: half-up on the exact value, with exactly ``digits`` decimals (0.30)."""
+    return None if value is None else rounded(value, digits)
 
 
 def _is_formula(value: Any) -> bool:

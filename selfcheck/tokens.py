@@ -16,6 +16,12 @@ import secrets
 
 TOKEN_BYTES = 32
 
+#: Short join codes are typed from a projector: no look-alikes (0/O/D/Q, 1/I/L/7, 2/Z, 5/S,
+#: 8/B, 6/G, U/V). 19 symbols, 8 places: 19⁸ ≈ 1.7 × 10¹⁰ codes. A code only joins an open
+#: assessment, and wrong guesses are rate limited per client (views/code.py).
+JOIN_CODE_ALPHABET = "ACEFHJKMNPRTWXY3489"
+JOIN_CODE_LENGTH = 8
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
@@ -28,6 +34,35 @@ def hash_token(token: str) -> str:
 def join_token_for(facilitator_token: str) -> str:
     digest = hmac.new(facilitator_token.encode("utf-8"), b"selfcheck join link", hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
+
+
+def join_code_for(facilitator_token: str, attempt: int = 0) -> str:
+    """The short join code, derived like the join token so it is never stored in clear.
+
+    ``attempt`` picks another code when the first one is already taken by an open
+    assessment (the attempt number is stored; the code is not).
+    """
+    message = f"selfcheck join code {attempt}".encode("ascii")
+    number = int.from_bytes(hmac.new(facilitator_token.encode("utf-8"), message,
+                                     hashlib.sha256).digest(), "big")
+    symbols = []
+    for _ in range(JOIN_CODE_LENGTH):
+        number, index = divmod(number, len(JOIN_CODE_ALPHABET))
+        symbols.append(JOIN_CODE_ALPHABET[index])
+    return "".join(symbols)
+
+
+def normalise_code(typed: str) -> str | None:
+    """A typed code as stored (upper case, no spaces or dashes), or None if it cannot be one."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def show_code(code: str) -> str:
+    """A code as people read it aloud: two groups of four (ACEF 3489)."""
+    return f"{code[:4]} {code[4:]}"
 
 
 def matches(token: str, stored_hash: str) -> bool:

@@ -152,7 +152,7 @@ def test_csv_and_xlsx_match_the_scoring_results(app, runner, example, tmp_path):
     for row, theme in zip(rows[1:], expected.themes, strict=True):
         assert row[0] == theme.theme_id
         assert row[2] == float(rounded(theme.score, 1))
-        assert row[3] == int(rounded(theme.percent, 0))
+        assert row[3] == int(rounded(theme.percent, 0))  # XLSX: numbers stay numbers
         assert row[4] == theme.n
         assert row[7] == float(rounded(theme.sd, 2))
         assert row[8] is theme.disagreed
@@ -194,8 +194,8 @@ IMPORT_CASES = {
                       "version: 2 is not supported (expected 1)"),
     "unknown statement": (lambda d: d["members"][0]["answers"].update(nope=3),
                           "members[0].answers.nope: unknown statement"),
-    "value 7": (lambda d: d["members"][1]["answers"].update(purpose_explain=7),
-                "members[1].answers.purpose_explain: 7 is not on the scale"),
+    "value 7": (lambda d: d["members"][1]["answers"].update(purpose_why=7),
+                "members[1].answers.purpose_why: 7 is not on the scale"),
     "bad action status": (lambda d: d["actions"][0].update(status="soon"),
                           "actions[0].status: must be planned, started or done"),
 }
@@ -270,7 +270,7 @@ def test_csv_answers_import(app, facilitator, questionnaire, db):
              **{q.id: str(value) for q in questionnaire.questions},
              "comment:purpose": "Fra det andet værktøj" if i == 1 else ""}
             for i, value in enumerate((2, 4, 5), 1)]
-    rows[0]["purpose_explain"] = ""  # don't know
+    rows[0]["purpose_why"] = ""  # don't know
     response = post_csv(facilitator, answers_csv(questionnaire, rows))
     assert response.status_code == 302
     text = html_text(facilitator.results())
@@ -278,13 +278,13 @@ def test_csv_answers_import(app, facilitator, questionnaire, db):
     assert "3 af 3 medlemmer har sendt deres svar." in text
     assert "Fra det andet værktøj – Person 1" in text
     assert db.scalar(select(func.count()).select_from(Answer)) == 3 * 31
-    assert db.scalar(select(Answer.value).where(Answer.question_id == "purpose_explain")
+    assert db.scalar(select(Answer.value).where(Answer.question_id == "purpose_why")
                      .order_by(Answer.id)) is None
 
 
 CSV_CASES = {
-    "value 7": (lambda rows, cols: rows[1].update(purpose_explain="7"), None,
-                "row 3, column purpose_explain: '7' is not on the scale 1–5 or empty for "
+    "value 7": (lambda rows, cols: rows[1].update(purpose_why="7"), None,
+                "row 3, column purpose_why: '7' is not on the scale 1–5 or empty for "
                 "don't know"),
     "missing column": (None, lambda cols: cols.remove("follow_up_data"),
                        "column follow_up_data: missing"),
@@ -369,7 +369,7 @@ def test_follow_up_chain_of_three_shows_change_and_trend(app, questionnaire, db)
     assert "Samlet score dengang 2,5, nu 3,5. ↑ +1,0 (steget)" in text
     # purpose was agreed at 2.0 last time
     assert "Alle kender målene og hensigten 2,5 3,5 ↑ +1,0 (steget) 2,0" in text
-    assert "Første handling Ida 2026-06-01 Færdig" in text
+    assert "Første handling Ida 1. jun. 2026 Færdig" in text
 
     assert second.post("close").status_code == 302
     third_location = second.post("follow-up").headers["Location"]

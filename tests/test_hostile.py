@@ -112,7 +112,7 @@ JSON_CASES = {
     "two decisions for one recommendation": (
         lambda d: d["decisions"].append(dict(d["decisions"][0])),
         "already has a decision (decisions[0])"),
-    "a 5000-digit integer": (lambda d: d["members"][0]["answers"].update(purpose_explain=BIG_INT),
+    "a 5000-digit integer": (lambda d: d["members"][0]["answers"].update(purpose_why=BIG_INT),
                              "a whole number of 5000 digits"),
     "nested 60 000 levels deep": (lambda d: d.update(extra=DEEP), "nests lists or objects too"),
     "a consensus outside the scale": (
@@ -177,8 +177,8 @@ def test_weights_in_questions_toml_must_be_finite(tmp_path, runner):
                              ("inf", "inf is not a finite number"),
                              ("1e308", "must be greater than 0 and at most 100, not 1e+308")):
         path = tmp_path / f"{literal}.toml"
-        path.write_text(source.replace('id = "purpose_explain"',
-                                       f'id = "purpose_explain"\nweight = {literal}', 1),
+        path.write_text(source.replace('id = "purpose_why"',
+                                       f'id = "purpose_why"\nweight = {literal}', 1),
                         encoding="utf-8")
         result = runner.invoke(main, ["check", str(path)])
         assert result.exit_code == 1, result.output

@@ -12,9 +12,9 @@ from ..models import Assessment
 
 
 def init_app(app: Flask) -> None:
-    from . import answer, errors, facilitate, start, workshop
+    from . import answer, code, errors, facilitate, start, workshop
 
-    for module in (start, answer, facilitate, workshop, errors):
+    for module in (start, answer, code, facilitate, workshop, errors):
         app.register_blueprint(module.bp)
 
 

@@ -25,6 +25,7 @@ from ..forms import (
 from ..limits import MEMBERS_MAX
 from ..models import Participant
 from . import use_assessment_language
+from .links import public_url
 
 bp = Blueprint("answer", __name__)
 
@@ -33,10 +34,15 @@ SESSION_KEY = "members"  # assessment id → this browser's resume token
 
 @bp.route("/j/<token>", methods=["GET", "POST"])
 def join(token: str):
-    db = get_session()
-    assessment = assessments.find_by_join_token(db, token)
+    assessment = assessments.find_by_join_token(get_session(), token)
     if assessment is None:
         abort(404)
+    return join_page(assessment, url_for("answer.join", token=token))
+
+
+def join_page(assessment, action_url: str):
+    """Join by link or by short code: a name (named mode) or one button, then the steps."""
+    db = get_session()
     use_assessment_language(assessment)
     form = EmptyForm() if assessment.anonymous else JoinForm()
     known = session.get(SESSION_KEY, {}).get(str(assessment.id))
@@ -61,6 +67,7 @@ def join(token: str):
         assessment=assessment,
         questionnaire=assessments.questionnaire_of(assessment),
         form=form,
+        action_url=action_url,
         returning_token=known if returning else None,
     ), status
 
@@ -68,7 +75,7 @@ def join(token: str):
 def _require_open(assessment) -> None:
     """Changes are refused once the facilitator has closed the assessment."""
     if not assessment.is_open:
-        abort(409, description=_("This self-assessment is closed. Answers can no longer change."))
+        abort(409, description=_("Answering is closed. Answers can no longer change."))
 
 
 def _participant(token: str) -> tuple[Participant, Questionnaire]:
@@ -95,6 +102,7 @@ def welcome(token: str):
         assessment=participant.assessment,
         questionnaire=questionnaire,
         token=token,
+        personal_url=public_url("answer.welcome", token=token),
         progress=progress,
         next_step=next_step,
     )
@@ -122,6 +130,7 @@ def step(token: str, number: int):
     theme = questionnaire.themes[number - 1]
     form_class = step_form_class(theme, questionnaire.scale, str(get_locale()))
     answers = assessments.answers_of(participant)
+    from_review = request.args.get("from") == "review"  # "Change" on the review page
     if request.method == "POST":
         _require_open(assessment)
         _check_raw_step_post(theme)
@@ -140,6 +149,8 @@ def step(token: str, number: int):
             if going_back:
                 target = url_for("answer.step", token=token, number=number - 1) if number > 1 \
                     else url_for("answer.welcome", token=token)
+            elif from_review:
+                target = url_for("answer.review", token=token)
             elif number < len(questionnaire.themes):
                 target = url_for("answer.step", token=token, number=number + 1)
             else:
@@ -161,6 +172,7 @@ def step(token: str, number: int):
         number=number,
         form=form,
         token=token,
+        from_review=from_review,
         progress=_progress(participant, questionnaire),
     ), status
 
@@ -224,6 +236,9 @@ def team_results(token: str):
         threshold=scoring.ANONYMITY_THRESHOLD,
         result=result,
         answers=assessments.answers_of(participant),
+        own_scores={t.id: scoring.member_theme_score(t, assessments.answers_of(participant),
+                                                     questionnaire.scale)
+                    for t in questionnaire.themes},
         actions=assessment.actions if shown else [],
         charts=charts,
         token=token,

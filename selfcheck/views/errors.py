@@ -16,11 +16,13 @@ TITLES = {
     405: lambda: _("That is not possible here"),
     409: lambda: _("This cannot be changed now"),
     413: lambda: _("Too much data was sent"),
+    429: lambda: _("Too many attempts"),
     500: lambda: _("Something went wrong on our side"),
 }
 
 EXPLANATIONS = {
     404: lambda: _("The link may be mistyped or incomplete. Check that you copied the whole link."),
+    429: lambda: _("Wait a few minutes and try again. Check the code on the screen carefully."),
     500: lambda: _("Nothing you did caused this. Try again in a moment."),
 }
 
@@ -43,7 +45,7 @@ def csrf_error(error: CSRFError):
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     # Werkzeug's default descriptions are English only: show only ours (translated).
-    custom = error.description != type(error).description
+    custom = error.description != type(error).description and error.code != 429
     return render_error(error.code or 500, error.description if custom else None)
 
 

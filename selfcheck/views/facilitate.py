@@ -24,8 +24,9 @@ from ..db import get_session
 from ..forms import EmptyForm, UploadForm
 from ..limits import MEMBERS_MAX
 from ..progress import build_progress
-from ..tokens import join_token_for
+from ..tokens import join_token_for, show_code
 from . import assessment_for_facilitator, current_document, require_open
+from .links import invitation_text, public_url, reminder_text, short_code_address
 
 bp = Blueprint("facilitate", __name__)
 
@@ -36,7 +37,12 @@ def results(token: str):
     questionnaire = assessments.questionnaire_of(assessment)
     result = assessments.results(assessment)
     visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
-    join_url = url_for("answer.join", token=join_token_for(token), _external=True)
+    join_url = public_url("answer.join", token=join_token_for(token))
+    code = assessments.join_code_of(assessment, token)
+    shown_code = show_code(code) if code else None
+    waiting = [p.display_name for p in assessment.participants
+               if p.submitted_at is None and p.display_name]
+    lang = str(get_locale())
     return render_template(
         "facilitate/results.html",
         assessment=assessment,
@@ -48,6 +54,13 @@ def results(token: str):
         participants=assessment.participants,
         token=token,
         join_url=join_url,
+        facilitator_url=public_url("facilitate.results", token=token),
+        code=shown_code,
+        code_address=short_code_address(),
+        invitations={other: invitation_text(assessment, join_url, shown_code, other)
+                     for other in (lang, *(x for x in ("da", "en") if x != lang))},
+        reminder=reminder_text(assessment, waiting, join_url, lang) if waiting else None,
+        member_form=EmptyForm(formdata=None),
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
         decisions={d.theme_id: d for d in assessment.decisions},
         progress=build_progress(questionnaire, result, exchange.history_entries(assessment)),
@@ -99,10 +112,42 @@ def set_status(token: str, action: str):
     is_open = action == "reopen"
     assessments.set_open(get_session(), assessment, is_open)
     if is_open:
-        flash(_("The self-assessment is open again. Members can change their answers."), "info")
+        flash(_("Answering is open again. Members can join and change their answers."), "info")
     else:
-        flash(_("The self-assessment is closed. Answers can no longer change."), "info")
+        flash(_("Answering is closed. Answers can no longer change, and the join code no longer "
+                "works. The workshop and the action plan still work."), "info")
     return redirect(url_for("facilitate.results", token=token))
+
+
+def _member_of(token: str, member_id: int):
+    assessment = assessment_for_facilitator(token)
+    participant = assessments.find_member(assessment, member_id)
+    if participant is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("The form's security check failed. Reload the page."))
+    return assessment, participant
+
+
+@bp.post("/f/<token>/members/<int:member_id>/remove")
+def remove_member(token: str, member_id: int):
+    """Remove a test or duplicate entry; its answers leave every score, export and report."""
+    assessment, participant = _member_of(token, member_id)
+    name = participant.display_name or _("(no name)")
+    assessments.remove_member(get_session(), assessment, participant)
+    flash(_("%(name)s is removed, with every answer and comment.", name=name),
+          "success:members")
+    return redirect(url_for("facilitate.results", token=token) + "#participation-heading")
+
+
+@bp.post("/f/<token>/members/<int:member_id>/new-link")
+def new_member_link(token: str, member_id: int):
+    """A new personal link for a member who lost theirs; the old one stops working."""
+    assessment, participant = _member_of(token, member_id)
+    resume = assessments.reissue_link(get_session(), participant)
+    return render_template(
+        "facilitate/new_link.html", assessment=assessment, participant=participant,
+        link=public_url("answer.welcome", token=resume), token=token)
 
 
 @bp.post("/f/<token>/follow-up")

@@ -2,12 +2,17 @@
 
 Themes come in discussion-agenda order (most disagreement first). For each the
 facilitator records the team's agreed score, a note or "agreed to disagree",
-and builds the action plan from the suggestions or from scratch.
+and builds the action plan from the suggestions or from scratch. A closing page
+sums up; the presenter view (``/present``) shows the same on the shared screen,
+large and without controls, and follows the facilitator's current page.
+
+Closing the assessment stops members' answers, never the workshop: decisions
+and actions can be recorded after answering has closed.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -15,8 +20,9 @@ from .. import assessments, charts, qr, scoring
 from ..db import get_session
 from ..forms import ActionForm, DecisionForm, EmptyForm, SuggestionPickForm
 from ..limits import ACTIONS_MAX
-from ..tokens import join_token_for
-from . import assessment_for_facilitator, require_open, safe_next
+from ..tokens import join_token_for, show_code
+from . import assessment_for_facilitator, safe_next
+from .links import public_url, short_code_address
 
 bp = Blueprint("workshop", __name__)
 
@@ -29,6 +35,11 @@ def _theme_at(assessment, position: int):
         abort(404)
     theme = questionnaire.theme(result.agenda[position - 1])
     return questionnaire, result, theme
+
+
+def theme_number(questionnaire, theme) -> int:
+    """The recommendation's own number (its place in the questionnaire), not its agenda place."""
+    return [t.id for t in questionnaire.themes].index(theme.id) + 1
 
 
 @bp.get("/f/<token>/workshop")
@@ -77,13 +88,83 @@ def _theme_page(token: str, position: int, *, action_form: ActionForm | None = N
         threshold=scoring.ANONYMITY_THRESHOLD,
         charts=charts,
         token=token,
+        number=theme_number(questionnaire, theme),
+        current_form=EmptyForm(formdata=None),
     ), status
 
 
-def _changeable_theme(token: str, position: int, *, adds_action: bool = False):
-    """The assessment and the theme at ``position``, for a POST that changes the workshop."""
+@bp.post("/f/<token>/workshop/<int:position>/current")
+def make_current(token: str, position: int):
+    """Show this recommendation on the presenter view (workshop.js posts it on page load)."""
     assessment = assessment_for_facilitator(token)
-    require_open(assessment)
+    _questionnaire, _result, theme = _theme_at(assessment, position)
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("The form's security check failed. Reload the page."))
+    assessments.set_workshop_theme(get_session(), assessment, theme.id)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(position=position)
+    flash(_("The shared screen now shows this recommendation."), "success:decision")
+    return _back_to_theme(token, position)
+
+
+@bp.get("/f/<token>/workshop/end")
+def end(token: str):
+    """The closing page: agreed and members' scores side by side, the plan, what is open."""
+    assessment = assessment_for_facilitator(token)
+    questionnaire = assessments.questionnaire_of(assessment)
+    result = assessments.results(assessment)
+    return render_template(
+        "workshop/end.html", assessment=assessment, questionnaire=questionnaire,
+        result=result, token=token, decisions={d.theme_id: d for d in assessment.decisions},
+        actions=assessment.actions, presenting=False)
+
+
+def _current_position(assessment, result) -> int:
+    if assessment.workshop_theme_id in result.agenda:
+        return result.agenda.index(assessment.workshop_theme_id) + 1
+    return 1
+
+
+@bp.get("/f/<token>/present")
+@bp.get("/f/<token>/present/<int:position>")
+def present(token: str, position: int | None = None):
+    """The shared screen. Without a position it follows the facilitator (reload or JS)."""
+    assessment = assessment_for_facilitator(token)
+    questionnaire = assessments.questionnaire_of(assessment)
+    result = assessments.results(assessment)
+    following = position is None
+    if following:
+        position = _current_position(assessment, result)
+    questionnaire, result, theme = _theme_at(assessment, position)
+    theme_result = result.theme(theme.id)
+    visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
+    return render_template(
+        "workshop/present.html", assessment=assessment, questionnaire=questionnaire,
+        result=result, theme=theme, theme_result=theme_result, position=position,
+        number=theme_number(questionnaire, theme), following=following, visible=visible,
+        threshold=scoring.ANONYMITY_THRESHOLD, decision=assessments.decision_for(
+            assessment, theme.id),
+        actions=[a for a in assessment.actions if a.theme_id == theme.id],
+        widest=scoring.widest_spread(theme_result), charts=charts, token=token)
+
+
+@bp.get("/f/<token>/present/state")
+def present_state(token: str):
+    """Where the facilitator is, for the presenter view's script."""
+    assessment = assessment_for_facilitator(token)
+    result = assessments.results(assessment)
+    latest = max([assessment.created_at, *(d.updated_at for d in assessment.decisions),
+                  *(a.updated_at for a in assessment.actions)])
+    return jsonify(position=_current_position(assessment, result),
+                   changed=f"{latest.isoformat()}/{len(assessment.actions)}/{result.respondents}")
+
+
+def _changeable_theme(token: str, position: int, *, adds_action: bool = False):
+    """The assessment and the theme at ``position``, for a POST that changes the workshop.
+
+    Open or closed for answers makes no difference: the team decides after answering.
+    """
+    assessment = assessment_for_facilitator(token)
     if adds_action and len(assessment.actions) >= ACTIONS_MAX:
         abort(409, description=_("The action plan holds at most %(count)d actions. Delete one "
                                  "that is done first.", count=ACTIONS_MAX))
@@ -110,7 +191,7 @@ def decision(token: str, position: int):
     assessments.save_decision(
         get_session(), assessment, theme.id, consensus=form.consensus_value(),
         note=form.note.data or "", agreed_to_disagree=form.agreed_to_disagree.data)
-    flash(_("The team's view is saved."), "success")
+    flash(_("The team's view is saved."), "success:decision")
     return _back_to_theme(token, position, "#decision")
 
 
@@ -123,7 +204,7 @@ def add_action(token: str, position: int):
     assessments.add_action(get_session(), assessment, theme.id, text=form.text.data,
                            owner=form.owner.data or "", due_date=form.due_date.data,
                            status=form.status.data)
-    flash(_("The action is added to the plan."), "success")
+    flash(_("The action is added to the plan."), "success:actions")
     return _back_to_theme(token, position, "#actions")
 
 
@@ -138,7 +219,8 @@ def pick_suggestion(token: str, position: int):
     assessments.add_action(get_session(), assessment, theme.id,
                            text=f"{suggestion.title.get(lang)}. {suggestion.text.get(lang)}",
                            suggestion_id=suggestion.id)
-    flash(_("The suggestion is added to the plan. Add an owner and a due date."), "success")
+    flash(_("The suggestion is added to the plan. Add an owner and a due date."),
+          "success:actions")
     return _back_to_theme(token, position, "#actions")
 
 
@@ -151,14 +233,12 @@ def edit_action(token: str, action_id: int):
     fallback = url_for("facilitate.results", token=token) + "#plan"
     back = safe_next(request.values.get("next", ""), fallback)
     form = ActionForm(obj=action)
-    if request.method == "POST":
-        require_open(assessment)
-        if form.validate_on_submit():
-            assessments.update_action(get_session(), action, text=form.text.data,
-                                      owner=form.owner.data or "", due_date=form.due_date.data,
-                                      status=form.status.data)
-            flash(_("The action is saved."), "success")
-            return redirect(back)
+    if request.method == "POST" and form.validate_on_submit():
+        assessments.update_action(get_session(), action, text=form.text.data,
+                                  owner=form.owner.data or "", due_date=form.due_date.data,
+                                  status=form.status.data)
+        flash(_("The action is saved."), "success")
+        return redirect(back)
     questionnaire = assessments.questionnaire_of(assessment)
     return render_template(
         "workshop/action.html", assessment=assessment, action=action, form=form, back=back,
@@ -169,7 +249,6 @@ def edit_action(token: str, action_id: int):
 @bp.post("/f/<token>/actions/<int:action_id>/delete")
 def delete_action(token: str, action_id: int):
     assessment = assessment_for_facilitator(token)
-    require_open(assessment)
     action = assessments.find_action(assessment, action_id)
     if action is None:
         abort(404)
@@ -193,11 +272,13 @@ def reveal(token: str, action: str):
 
 @bp.get("/f/<token>/invite")
 def invite(token: str):
-    """The join link and its QR code, large enough for a projector."""
+    """The join code, the short address and the QR code, large enough for a projector."""
     assessment = assessment_for_facilitator(token)
-    join_url = url_for("answer.join", token=join_token_for(token), _external=True)
+    join_url = public_url("answer.join", token=join_token_for(token))
+    code = assessments.join_code_of(assessment, token)
     return render_template(
         "workshop/invite.html", assessment=assessment, join_url=join_url, token=token,
+        code=show_code(code) if code else None, code_address=short_code_address(),
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
         submitted=len(assessments.submitted(assessment)),
         started=len(assessment.participants),
