@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from functools import cache
@@ -69,6 +69,9 @@ class HistoryEntry:
     scores: Mapping[str, Fraction | None]
     consensus: Mapping[str, Fraction]
     actions: tuple[ActionData, ...]
+    # Statement id → (theme id, mean raw answer); empty in exports made before statements were
+    # carried. Follow-ups compare statements by id: an id only lives while its meaning does.
+    statements: Mapping[str, tuple[str, Fraction | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ def history_entries(assessment) -> tuple[HistoryEntry, ...]:
             consensus={t.theme_id: t.consensus for t in result.themes
                        if t.consensus is not None},
             actions=tuple(ActionData(**_action_dict(a)) for a in earlier.actions),
+            statements={q.question_id: (t.theme_id, q.mean) for t in result.themes
+                        for q in t.questions},
         ))
         earlier = earlier.previous
     return tuple(reversed(chain))
@@ -151,6 +156,9 @@ def history_of(assessment) -> list[dict[str, Any]]:
                     "consensus": _json_number(entry.consensus.get(theme_id))}
                    for theme_id, score in entry.scores.items()],
         "actions": [_action_dict(a) for a in entry.actions],
+        "statements": [{"statement_id": statement_id, "theme_id": theme_id,
+                        "mean": _json_number(mean)}
+                       for statement_id, (theme_id, mean) in entry.statements.items()],
     } for entry in history_entries(assessment)]
 
 
@@ -340,8 +348,11 @@ def _history(raw: list, problems: list[str]) -> list[HistoryEntry]:
                      if t["consensus"] is not None}
         actions = tuple(_action(a, f"{path}.actions[{j}]", problems)
                         for j, a in enumerate(item["actions"]))
+        statements = {q["statement_id"]: (q["theme_id"], exact_or_none(q["mean"]))
+                      for q in item.get("statements", [])}
         entries.append(HistoryEntry(item["created_at"], item.get("closed_at"),
-                                    exact_or_none(item["overall"]), scores, consensus, actions))
+                                    exact_or_none(item["overall"]), scores, consensus, actions,
+                                    statements))
     return entries
 
 

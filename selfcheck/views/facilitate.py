@@ -64,6 +64,7 @@ def results(token: str):
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
         decisions={d.theme_id: d for d in assessment.decisions},
         progress=build_progress(questionnaire, result, exchange.history_entries(assessment)),
+        statement_detail=True,  # the page has room for the statement table; the PDF does not
         upload_form=UploadForm(),
         actions=assessment.actions,
         charts=charts,
