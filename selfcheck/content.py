@@ -32,6 +32,7 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 DEFAULT_WEIGHT = Fraction(1)
 DEFAULT_DISAGREEMENT_RANGE = Fraction(2)
+DEFAULT_CHAIN_GAP = Fraction(1)
 
 # Bounds on what a questionnaire may hold. The shipped file is far inside them;
 # they exist because a questionnaire also arrives inside imported files, where a
@@ -42,6 +43,8 @@ MAX_BANDS = 10
 MAX_THEMES = 20
 MAX_QUESTIONS_PER_THEME = 30
 MAX_SUGGESTIONS_PER_THEME = 60
+MAX_LEVELS = 8  # default levels of an organisation's leadership chain
+MAX_CHAIN_SUGGESTIONS_PER_THEME = 20
 MAX_WEIGHT = 100
 MAX_TEXT = 4000  # characters in one text of the questionnaire
 
@@ -143,8 +146,37 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class ChainSuggestion:
+    """An action for a break in the leadership chain on one theme (DESIGN.md §4).
+
+    Shown where two adjacent levels of an organisation score the theme at least
+    ``Questionnaire.chain_gap`` apart. Unlike a :class:`Suggestion` it belongs to no band:
+    the text names the levels that take part and when it is followed up.
+    """
+
+    id: str
+    title: Text
+    text: Text
+
+
+@dataclass(frozen=True)
+class LevelDefault:
+    """A default level of an organisation's leadership chain ("direktion", top first).
+
+    An organisation starts with these levels and may rename, add and reorder its own.
+    """
+
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
 class Theme:
-    """One of the six recommendations of the publication."""
+    """One of the six recommendations of the publication.
+
+    ``chain_suggestions`` is empty for questionnaire snapshots stored before the
+    leadership chain existed; ``selfcheck check`` warns when the file has too few.
+    """
 
     id: str
     title: Text
@@ -152,6 +184,7 @@ class Theme:
     intro: Text
     questions: tuple[Question, ...]
     suggestions: tuple[Suggestion, ...]
+    chain_suggestions: tuple[ChainSuggestion, ...] = ()
 
     def suggestions_for(self, band_id: str) -> tuple[Suggestion, ...]:
         return tuple(s for s in self.suggestions if s.band == band_id)
@@ -159,7 +192,14 @@ class Theme:
 
 @dataclass(frozen=True)
 class Questionnaire:
-    """The whole, validated questionnaire."""
+    """The whole, validated questionnaire.
+
+    ``chain_gap`` and ``levels`` come from the optional ``[chain]`` table: two adjacent
+    levels of an organisation whose scores for a theme differ by at least ``chain_gap``
+    are a break in the chain, and ``levels`` are a new organisation's default levels,
+    top first. Snapshots stored before ``[chain]`` existed get the defaults (a gap of 1,
+    no levels).
+    """
 
     id: str
     version: str
@@ -170,6 +210,8 @@ class Questionnaire:
     disagreement_range: Fraction
     bands: tuple[Band, ...]
     themes: tuple[Theme, ...]
+    chain_gap: Fraction = DEFAULT_CHAIN_GAP
+    levels: tuple[LevelDefault, ...] = ()
 
     def theme(self, theme_id: str) -> Theme:
         for theme in self.themes:
@@ -338,19 +380,21 @@ class _Reader:
     # -- the document -----------------------------------------------------------
 
     def questionnaire(self, doc: Mapping[str, Any]) -> Questionnaire | None:
-        doc = self.table(doc, "<document>", ("meta", "scale", "scoring", "themes"))
+        doc = self.table(doc, "<document>", ("meta", "scale", "scoring", "themes"), ("chain",))
         if doc is None:
             return None
         meta = self.meta(doc.get("meta"))
         scale = self.scale(doc.get("scale")) if "scale" in doc else None
         scoring = self.scoring(doc.get("scoring"), scale) if "scoring" in doc else None
+        chain = self.chain(doc["chain"], scale) if "chain" in doc else (DEFAULT_CHAIN_GAP, ())
         bands = scoring[1] if scoring else None
         themes = self.themes(doc.get("themes"), bands) if "themes" in doc else None
-        if None in (meta, scale, scoring, themes) or self.problems:
+        if None in (meta, scale, scoring, chain, themes) or self.problems:
             return None
-        assert meta and scale and scoring and themes is not None
+        assert meta and scale and scoring and chain and themes is not None
         ident, version, title, intro, source = meta
         disagreement_range, bands = scoring
+        chain_gap, levels = chain
         return Questionnaire(
             id=ident,
             version=version,
@@ -361,6 +405,8 @@ class _Reader:
             disagreement_range=disagreement_range,
             bands=bands,
             themes=themes,
+            chain_gap=chain_gap,
+            levels=levels,
         )
 
     def meta(self, value: Any) -> tuple | None:
@@ -487,6 +533,43 @@ class _Reader:
             return None
         return disagreement, tuple(bands)
 
+    def chain(
+        self, value: Any, scale: Scale | None
+    ) -> tuple[Fraction, tuple[LevelDefault, ...]] | None:
+        """The optional ``[chain]`` table: the gap that breaks the chain, the default levels."""
+        chain = self.table(value, "chain", (), ("gap", "levels"))
+        if chain is None:
+            return None
+        gap: Fraction | None = DEFAULT_CHAIN_GAP
+        if "gap" in chain:
+            gap = self.number(chain, "gap", "chain")
+            span = scale.max - scale.min if scale is not None else None
+            if gap is not None and span is not None and not 0 < gap <= span:
+                self.problem("chain.gap", f"must be more than 0 and at most {span}, "
+                                          f"not {_show(gap)}")
+                gap = None
+        levels: list[LevelDefault | None] = []
+        if "levels" in chain:
+            seen: dict[str, str] = {}
+            raw_levels = self.tables(chain["levels"], "chain.levels", MAX_LEVELS)
+            levels = [self.level(raw, f"chain.levels[{i}]", seen)
+                      for i, raw in enumerate(raw_levels)]
+            if not raw_levels:
+                levels = [None]
+        if gap is None or None in levels:
+            return None
+        return gap, tuple(levels)  # type: ignore[arg-type]
+
+    def level(self, raw: Any, path: str, seen: dict[str, str]) -> LevelDefault | None:
+        level = self.table(raw, path, ("id", "name"))
+        if level is None:
+            return None
+        ident = self.ident(level, path, seen)
+        name = self.text(level, "name", path)
+        if ident is None or name is None:
+            return None
+        return LevelDefault(ident, name)
+
     def themes(self, value: Any, bands: tuple[Band, ...] | None) -> tuple[Theme, ...] | None:
         theme_ids: dict[str, str] = {}
         question_ids: dict[str, str] = {}
@@ -496,7 +579,8 @@ class _Reader:
         for i, raw in enumerate(raw_themes):
             path = f"themes[{i}]"
             theme = self.table(
-                raw, path, ("id", "title", "summary", "intro", "questions", "suggestions")
+                raw, path, ("id", "title", "summary", "intro", "questions", "suggestions"),
+                ("chain_suggestions",),
             )
             if theme is None:
                 continue
@@ -519,10 +603,22 @@ class _Reader:
                 for band in bands:
                     if band.id not in present:
                         self.problem(f"{path}.suggestions", f'no suggestion for band "{band.id}"')
+            # Optional, so that snapshots stored before the leadership chain still load. The
+            # ids share one namespace with the suggestions: an action remembers either.
+            chain_suggestions: list[ChainSuggestion | None] = []
+            if "chain_suggestions" in theme:
+                raw_chain = self.tables(theme["chain_suggestions"], f"{path}.chain_suggestions",
+                                        MAX_CHAIN_SUGGESTIONS_PER_THEME)
+                chain_suggestions = [
+                    self.chain_suggestion(s, f"{path}.chain_suggestions[{j}]", suggestion_ids)
+                    for j, s in enumerate(raw_chain)
+                ] or [None]
             parts_ok = ident and title and summary and intro and questions and suggestions
-            if parts_ok and None not in questions and None not in suggestions:
+            if (parts_ok and None not in questions and None not in suggestions
+                    and None not in chain_suggestions):
                 themes.append(
-                    Theme(ident, title, summary, intro, tuple(questions), tuple(suggestions))
+                    Theme(ident, title, summary, intro, tuple(questions), tuple(suggestions),
+                          tuple(chain_suggestions))  # type: ignore[arg-type]
                 )
         if len(themes) != len(raw_themes) or not themes:
             return None
@@ -571,6 +667,19 @@ class _Reader:
         if None in (ident, band, title, text):
             return None
         return Suggestion(ident, band, title, text)  # type: ignore[arg-type]
+
+    def chain_suggestion(
+        self, raw: Any, path: str, seen: dict[str, str]
+    ) -> ChainSuggestion | None:
+        suggestion = self.table(raw, path, ("id", "title", "text"))
+        if suggestion is None:
+            return None
+        ident = self.ident(suggestion, path, seen)
+        title = self.text(suggestion, "title", path)
+        text = self.text(suggestion, "text", path)
+        if ident is None or title is None or text is None:
+            return None
+        return ChainSuggestion(ident, title, text)
 
 
 def _show(number: Fraction) -> str:

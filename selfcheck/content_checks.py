@@ -11,7 +11,10 @@ survey items and plain Danish (issue 11):
   be a double negative);
 - a suggestion that names no time for its follow-up;
 - a theme with fewer than :data:`MIN_SUGGESTIONS_PER_BAND` suggestions in a band;
-- a word from the glossary's "avoid" list (:data:`AVOID`).
+- no default levels for the leadership chain (``[[chain.levels]]``);
+- a theme with fewer than :data:`MIN_CHAIN_SUGGESTIONS` suggestions for a break in the
+  chain, or a chain suggestion that names no time for its follow-up;
+- a word from the glossary's "avoid" list (:data:`AVOID`), in every text of the file.
 
 Each warning names the key path of the text, as ``content.ContentError`` does:
 ``themes[2].questions[1].text.da: 17 words, at most 15``. ``selfcheck check``
@@ -28,13 +31,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .content import LANGUAGES, Questionnaire
+from .content import LANGUAGES, Questionnaire, Text
 from .exact import rounded
 
 MAX_STATEMENT_WORDS = 15
 MAX_STATEMENT_LIX = 40
 MAX_INTRO_SENTENCES = 3
 MIN_SUGGESTIONS_PER_BAND = 4
+MIN_CHAIN_SUGGESTIONS = 3  # per theme, for a break in the leadership chain
 LONG_WORD_LETTERS = 6  # LIX: a long word has more than this many letters
 
 # --------------------------------------------------------------------------- LIX
@@ -210,26 +214,30 @@ def warnings(questionnaire: Questionnaire, document: Mapping[str, Any]) -> list[
                       "(the publication as summarised by KL, and that the themes are a reading "
                       "of that summary)"))
     found += _intro_warnings(questionnaire)
+    if not questionnaire.levels:
+        found.append(("chain.levels", "missing: give the default levels of an organisation's "
+                      "leadership chain, top first (such as direktion, chefgruppe, "
+                      "institutionsledere)"))
     for i, theme in enumerate(questionnaire.themes):
         for j, question in enumerate(theme.questions):
             path = f"themes[{i}].questions[{j}].text"
             found += _statement_warnings(path, question.text.da, question.text.en,
                                          question.reverse)
         for j, suggestion in enumerate(theme.suggestions):
-            for lang in LANGUAGES:
-                if not _has_follow_up_time(suggestion.text.get(lang), lang):
-                    found.append((f"themes[{i}].suggestions[{j}].text.{lang}",
-                                  "names no time for the follow-up (such as "
-                                  "\"om en måned\" or \"til næste ledelsesmøde\")"
-                                  if lang == "da" else
-                                  "names no time for the follow-up (such as "
-                                  "\"in a month\" or \"at the next leadership meeting\")"))
+            found += _follow_up_warnings(f"themes[{i}].suggestions[{j}].text", suggestion.text)
         for band in questionnaire.bands:
             count = len(theme.suggestions_for(band.id))
             if count < MIN_SUGGESTIONS_PER_BAND:
                 found.append((f"themes[{i}].suggestions",
                               f'{count} suggestion(s) for band "{band.id}", '
                               f"at least {MIN_SUGGESTIONS_PER_BAND}"))
+        for j, suggestion in enumerate(theme.chain_suggestions):
+            found += _follow_up_warnings(f"themes[{i}].chain_suggestions[{j}].text",
+                                         suggestion.text)
+        if len(theme.chain_suggestions) < MIN_CHAIN_SUGGESTIONS:
+            found.append((f"themes[{i}].chain_suggestions",
+                          f"{len(theme.chain_suggestions)} suggestion(s) for a break in the "
+                          f"leadership chain, at least {MIN_CHAIN_SUGGESTIONS}"))
     found += _avoid_warnings(document)
     order = {path: n for n, path in enumerate(_text_paths(document))}
     found.sort(key=lambda item: _position(item[0], order))
@@ -261,6 +269,15 @@ def _statement_warnings(path: str, da: str, en: str,
             if negation:
                 yield (f"{path}.{lang}", f'reverse-worded statement contains the negation '
                                          f'"{negation}" (disagreeing makes a double negative)')
+
+
+def _follow_up_warnings(path: str, text: Text) -> Iterator[tuple[str, str]]:
+    """A suggestion (for a band or for the chain) must say when it is followed up."""
+    for lang in LANGUAGES:
+        if not _has_follow_up_time(text.get(lang), lang):
+            example = ('"om en måned" or "til næste ledelsesmøde"' if lang == "da"
+                       else '"in a month" or "at the next leadership meeting"')
+            yield f"{path}.{lang}", f"names no time for the follow-up (such as {example})"
 
 
 def _first_negation(text: str, lang: str) -> str | None:
@@ -307,8 +324,17 @@ def _text_paths(document: Mapping[str, Any]) -> list[str]:
 
 
 def _position(path: str, order: dict[str, int]) -> tuple[int, int]:
-    """Sort key: the text's place in the document; a table's path comes after its texts."""
+    """Sort key: the text's place in the document; a table's path comes after its texts.
+
+    A path that is not in the document (a missing table such as a theme's
+    ``chain_suggestions``) sorts after the texts of the nearest table that is.
+    """
     if path in order:
         return order[path], 0
     inner = [n for p, n in order.items() if p.startswith((path + ".", path + "["))]
-    return (max(inner) if inner else len(order)), 1
+    if inner:
+        return max(inner), 1
+    cut = max(path.rfind("."), path.rfind("["))
+    if cut > 0:
+        return _position(path[:cut], order)
+    return len(order), 1

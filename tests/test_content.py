@@ -121,8 +121,10 @@ def test_check_command_summarises_a_valid_file():
     assert "Themes: 6" in lines
     assert "Statements: 31 in all" in lines
     assert any(line.startswith("  6. follow_up ") and "6 statements" in line for line in lines)
-    assert ("  1. purpose            4 statements (1 reverse), 12 suggestions – "
+    assert ("  1. purpose            4 statements (1 reverse), 12 suggestions, 3 for the chain – "
             "Alle kender målene og hensigten") in lines
+    assert ("Chain: gap 1; levels direktion, chefgruppe, afdelingsledere, institutionsledere; "
+            "18 chain suggestions") in lines
     assert lines[-1] == "Warnings: 0"
 
 
