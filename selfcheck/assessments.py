@@ -107,9 +107,10 @@ def find_by_join_code(session: Session, typed: str) -> Assessment | None:
 
 def _new_assessment(document: Mapping[str, Any], *, organisation: str, team: str,
                     language: str, anonymous: bool, reveal: str = "when_revealed",
-                    previous: Assessment | None = None) -> tuple[Assessment, Links]:
-    """A new, not yet saved assessment with fresh tokens."""
-    facilitator_token = new_token()
+                    previous: Assessment | None = None,
+                    facilitator_token: str | None = None) -> tuple[Assessment, Links]:
+    """A new, not yet saved assessment with fresh tokens (or the facilitator token given)."""
+    facilitator_token = facilitator_token or new_token()
     join_token = join_token_for(facilitator_token)
     assessment = Assessment(
         organisation=organisation.strip(),
@@ -144,14 +145,15 @@ def _member(assessment: Assessment, member, submitted_at=None,
     return participant
 
 
-def import_document(session: Session, document: Mapping[str, Any], data) -> tuple[
+def import_document(session: Session, document: Mapping[str, Any], data, *,
+                    facilitator_token: str | None = None, commit: bool = True) -> tuple[
     Assessment, Links
 ]:
     """Create an assessment from a validated export (exchange.load_export), in one commit."""
     meta = document["assessment"]
     assessment, links = _new_assessment(
         data.questionnaire_document, organisation=data.organisation, team=data.team,
-        language=data.language, anonymous=data.anonymous)
+        language=data.language, anonymous=data.anonymous, facilitator_token=facilitator_token)
     assessment.status = data.status if data.status in ("open", "closed") else "open"
     assessment.created_at = datetime.fromisoformat(data.created_at)
     if data.closed_at:
@@ -171,7 +173,10 @@ def import_document(session: Session, document: Mapping[str, Any], data) -> tupl
                                  status=a.status, suggestion_id=a.suggestion_id)
                           for a in data.actions]
     session.add(assessment)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return assessment, links
 
 

@@ -46,10 +46,13 @@ def radar(
     scale_max: int = 5,
     previous: Sequence[float | None] | None = None,
     value_labels: Sequence[str] | None = None,
+    scale_font_size: int = 12,
 ) -> Markup:
     """A radar (spider) chart of one score per axis; None leaves that axis without a point.
 
     ``value_labels`` are the scores as the page writes them (e.g. "4,2" in Danish).
+    ``scale_font_size`` sizes the ring numbers (2–5); the PDF sets it to the labels' 15,
+    so that everything in the chart prints at the same size.
     """
     n = len(labels)
     width, height = 660, 500
@@ -71,7 +74,8 @@ def radar(
         parts.append(f'<polygon points="{ring}" fill="none" stroke="{GRID}" stroke-width="1"/>')
         x, y = point(0, value)
         parts.append(
-            f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="12" fill="{MUTED}">{value}</text>'
+            f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="{scale_font_size}" '
+            f'fill="{MUTED}">{value}</text>'
         )
     for i in range(n):
         x, y = point(i, scale_max)
@@ -182,5 +186,65 @@ def distribution(
             f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{base}" stroke="{TEXT}" '
             'stroke-width="2.5" stroke-dasharray="4 3"/>'
         )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def levels(
+    rows: Sequence[tuple[str, object | None, Sequence[object] | None]],
+    *,
+    title: str,
+    value_labels: Sequence[str],
+    scale_min: int = 1,
+    scale_max: int = 5,
+) -> Markup:
+    """One recommendation across the chain: a row per level, top first.
+
+    Each row is (level name, level score or None, the counted teams' scores or None when the
+    level has too few respondents to show them). The level score is a large dot with its
+    number; team scores are small rings on the same axis as the distribution strip.
+    """
+    width, left, right = 640, 200, 610
+    row_height = 46
+    top = 16
+    height = top + row_height * len(rows) + 34
+
+    def x_of(value) -> float:
+        return left + (right - left) * (float(value) - scale_min) / (scale_max - scale_min)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'class="chart chart-levels" role="img" aria-label="{escape(title)}" '
+        'font-family="IBM Plex Sans, DejaVu Sans, sans-serif">',
+        f"<title>{escape(title)}</title>",
+    ]
+    base = top + row_height * len(rows)
+    for value in range(scale_min, scale_max + 1):
+        x = x_of(value)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{base}" stroke="{GRID}" '
+            'stroke-width="1"/>'
+            f'<text x="{x:.1f}" y="{base + 22}" font-size="15" text-anchor="middle" '
+            f'fill="{MUTED}">{value}</text>'
+        )
+    for i, (label, score, team_scores) in enumerate(rows):
+        y = top + row_height * i + row_height / 2
+        name = _wrap(label, 22)[:2]
+        spans = "".join(
+            f'<tspan x="{left - 14}" y="{y + 5 - (len(name) - 1) * 9 + j * 18:.1f}">'
+            f'{escape(line)}</tspan>' for j, line in enumerate(name))
+        parts.append(f'<text font-size="16" fill="{TEXT}" text-anchor="end">{spans}</text>')
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
+                     f'stroke="{GRID}" stroke-dasharray="2 4"/>')
+        for team_score in team_scores or ():
+            parts.append(f'<circle cx="{x_of(team_score):.1f}" cy="{y:.1f}" r="6" fill="#ffffff" '
+                         f'stroke="{MUTED}" stroke-width="2"/>')
+        if score is not None:
+            x = x_of(score)
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{PRIMARY}"/>')
+            anchor, dx = ("end", -14) if x > right - 40 else ("start", 14)
+            parts.append(f'<text x="{x + dx:.1f}" y="{y - 10:.1f}" font-size="16" '
+                         f'font-weight="600" fill="{TEXT}" text-anchor="{anchor}">'
+                         f'{escape(value_labels[i])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

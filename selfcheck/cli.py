@@ -110,12 +110,17 @@ def check_command(path: Path | None, strict: bool) -> None:
         limit = f" < {float(band.below):g}" if band.below is not None else ""
         bands.append(f"{band.id}{limit}")
     click.echo(f"Bands: {', '.join(bands)}; disagreement range {float(q.disagreement_range):g}")
+    levels = f"levels {', '.join(level.id for level in q.levels)}" if q.levels else "no levels"
+    chain_suggestions = sum(len(theme.chain_suggestions) for theme in q.themes)
+    click.echo(f"Chain: gap {float(q.chain_gap):g}; {levels}; "
+               f"{chain_suggestions} chain suggestions")
     click.echo(f"Themes: {len(q.themes)}")
     for i, theme in enumerate(q.themes, 1):
         reverse = sum(1 for question in theme.questions if question.reverse)
         click.echo(
             f"  {i}. {theme.id:<18} {len(theme.questions)} statements "
-            f"({reverse} reverse), {len(theme.suggestions)} suggestions – {theme.title.da}"
+            f"({reverse} reverse), {len(theme.suggestions)} suggestions, "
+            f"{len(theme.chain_suggestions)} for the chain – {theme.title.da}"
         )
     click.echo(f"Statements: {len(q.questions)} in all")
     click.echo(f"Warnings: {len(found)}")
@@ -211,12 +216,18 @@ def _safe_url(url: str) -> str:
 @click.option("--lang", type=click.Choice(LANGUAGES), default="da", show_default=True)
 @with_appcontext
 def demo_command(lang: str) -> None:
-    """Create the example assessment (12 members) and print its facilitator link."""
+    """Create the example leadership chain and the example assessment (12 members).
+
+    Prints the organisation link, then the assessment's facilitator link last."""
     from .db import get_session
-    from .demo import create_demo
+    from .demo import create_demo, create_demo_organisation
 
     _require_schema()
-    links = create_demo(get_session(), current_app.extensions["questionnaire_document"], lang)
+    document = current_app.extensions["questionnaire_document"]
+    organisation_token = create_demo_organisation(get_session(), document, lang)
+    click.echo("Example leadership chain created: Eksempel Kommune, 4 levels, 9 teams.")
+    click.echo(f"Organisation link: /o/{organisation_token}")
+    links = create_demo(get_session(), document, lang)
     click.echo("Example assessment created: Eksempel Kommune, Direktionen, 12 members.")
     click.echo(f"Join link for more members: /j/{links.join_token}")
     click.echo("Facilitator link (results):")
@@ -278,18 +289,38 @@ def import_command(file: Path) -> None:
 
     document, data = _read_export(file)
     _require_schema()
+    if isinstance(data, _organisation_data_class()):
+        from . import organisations
+
+        organisation, token = organisations.import_organisation(get_session(), document, data)
+        teams = sum(len(level.teams) for level in data.levels)
+        click.echo(f"Imported the organisation {data.name}: {len(data.levels)} levels, "
+                   f"{teams} teams.")
+        click.echo("Organisation link:")
+        click.echo(f"/o/{token}")
+        return
     _assessment, links = assessments.import_document(get_session(), document, data)
     click.echo(f"Imported {data.organisation}, {data.team}: {len(data.members)} members.")
     click.echo("Facilitator link:")
     click.echo(f"/f/{links.facilitator_token}")
 
 
-def _read_export(file: Path):
-    """The document and its validated data, or a ClickException listing every problem."""
-    from . import exchange, jsondoc
+def _organisation_data_class():
+    from .chain_report import OrganisationData
+
+    return OrganisationData
+
+
+def _read_export(file: Path, organisation_only: bool = False):
+    """The document and its validated data (an assessment's or an organisation's export), or
+    a ClickException listing every problem."""
+    from . import chain_report, exchange, jsondoc
 
     try:
         document = jsondoc.loads(file.read_bytes()[: jsondoc.MAX_BYTES + 1])
+        if organisation_only or (isinstance(document, dict)
+                                 and document.get("format") == chain_report.FORMAT):
+            return document, chain_report.load_organisation_export(document)
         return document, exchange.load_export(document)
     except OSError as exc:
         raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
@@ -298,6 +329,27 @@ def _read_export(file: Path):
     except exchange.ExchangeError as exc:
         raise click.ClickException(f"{file}: " + "; ".join(exchange.shown(exc.problems))) \
             from None
+
+
+@main.command("chain-report")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the PDF.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the report (default: the organisation's).")
+def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
+    """Build the leadership chain's PDF offline from an organisation's exported JSON file."""
+    from datetime import date
+
+    from . import chain_report, exchange
+
+    _document, data = _read_export(file, organisation_only=True)
+    try:
+        pdf = chain_report.render_pdf(data, lang or data.language, date.today())
+    except exchange.ExchangeError as exc:
+        raise click.ClickException(f"{file}: " + "; ".join(exc.problems)) from None
+    output.write_bytes(pdf)
+    click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")
 
 
 @main.command("report")
@@ -313,6 +365,9 @@ def report_command(file: Path, output: Path, lang: str | None) -> None:
     from . import report
 
     _document, data = _read_export(file)
+    if isinstance(data, _organisation_data_class()):
+        raise click.ClickException(f"{file}: an organisation's export; use `selfcheck "
+                                   "chain-report`")
     pdf = report.render_pdf(data, lang or data.language, date.today())
     output.write_bytes(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")

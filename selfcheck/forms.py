@@ -225,3 +225,71 @@ class UploadForm(FlaskForm):
     """One file: an exported assessment (JSON) or answers from another tool (CSV)."""
 
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+
+
+# ----------------------------------------------------------------------------- organisations
+
+
+class OrganisationForm(FlaskForm):
+    """A new organisation: its name and language; the levels come from the questionnaire."""
+
+    name = StringField(
+        _l("Organisation"),
+        validators=[DataRequired(_l("Write the name of the organisation.")),
+                    _max_length(ORGANISATION_MAX)],
+        description=_l("For example Vejle Kommune or Region Syddanmark."),
+    )
+    language = RadioField(
+        _l("Language of the questionnaire and report"),
+        choices=[SelectChoice("da", "Dansk"), SelectChoice("en", "English")],
+        default="da",
+        validators=[AnyOf(LANGUAGES, message=_l("Choose a language."))],
+        validate_choice=False,
+    )
+
+
+class TeamForm(FlaskForm):
+    """One team on a level of the chain."""
+
+    level = SelectField(_l("Level"), coerce=int, validate_choice=True)
+    team = StringField(
+        _l("Team"),
+        validators=[DataRequired(_l("Write the name of the team.")), _max_length(TEAM_MAX)],
+        description=_l("For example Chefgruppen for Børn og Unge."),
+    )
+    answers = RadioField(
+        _l("Answers"),
+        choices=[SelectChoice("anonymous", _l("Anonymous")), SelectChoice("named", _l("Named"))],
+        default="anonymous",
+        validators=[AnyOf(("anonymous", "named"), message=_l("Choose anonymous or named."))],
+        validate_choice=False,
+    )
+
+
+class TeamListForm(FlaskForm):
+    """Many teams at once, one per line: "level; team"."""
+
+    teams = TextAreaField(
+        _l("Teams, one per line"),
+        validators=[DataRequired(_l("Write at least one team.")), _max_length(20_000)],
+        description=_l("Write the level, a semicolon and the team, for example "
+                       "“Chefgruppe; Chefgruppen for Social og Sundhed”. A line without a level "
+                       "goes on the top level."),
+    )
+    # Not "answers": the single-team form on the same page has that field (ids must differ).
+    list_answers = RadioField(
+        _l("Answers"),
+        choices=[SelectChoice("anonymous", _l("Anonymous")), SelectChoice("named", _l("Named"))],
+        default="anonymous",
+        validators=[AnyOf(("anonymous", "named"), message=_l("Choose anonymous or named."))],
+        validate_choice=False,
+    )
+
+
+class LevelForm(FlaskForm):
+    """A level's name in Danish and English."""
+
+    name_da = StringField(_l("Name in Danish"),
+                          validators=[DataRequired(_l("Write the level's name.")),
+                                      _max_length(100)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), _max_length(100)])

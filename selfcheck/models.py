@@ -54,6 +54,10 @@ class Assessment(Base):
     join_code_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The recommendation the facilitator has open in the workshop; the presenter view follows it.
     workshop_theme_id: Mapped[str | None] = mapped_column(String(100))
+    # A team in an organisation's leadership chain (organisations.py); None for a lone team.
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("level.id"), index=True)
+    # Random salt from which the organisation's token derives this team's facilitator token.
+    team_nonce: Mapped[str | None] = mapped_column(String(64))
     #: "after_submit": members see the team results once they have submitted;
     #: "when_revealed": only after the facilitator reveals them (``revealed_at``).
     reveal: Mapped[str] = mapped_column(String(20), default="when_revealed",
@@ -72,10 +76,51 @@ class Assessment(Base):
     actions: Mapped[list[Action]] = relationship(
         back_populates="assessment", order_by="Action.id", cascade="all, delete-orphan"
     )
+    level: Mapped[Level | None] = relationship(back_populates="teams")
 
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+
+class Organisation(Base):
+    """A leadership chain: ordered levels, each with teams (DESIGN.md §4, the chain).
+
+    Its own capability link opens the comparison; it never opens a team's facilitator page or
+    a member's answers.
+    """
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+
+    levels: Mapped[list[Level]] = relationship(
+        back_populates="organisation", order_by="Level.position", cascade="all, delete-orphan")
+    previous: Mapped[Organisation | None] = relationship(remote_side="Organisation.id")
+
+
+class Level(Base):
+    """One level of the chain, top first (position 1), named in both languages."""
+
+    __tablename__ = "level"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name_da: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="levels")
+    teams: Mapped[list[Assessment]] = relationship(back_populates="level", order_by="Assessment.id")
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_da
 
 
 class Participant(Base):

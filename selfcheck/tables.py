@@ -106,6 +106,29 @@ def to_csv(columns: Sequence[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+def _append_rows(sheet, columns: Sequence[str], rows: list[list[Any]]) -> None:
+    """Header and rows, every text a text cell (never a formula), the header frozen."""
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if _is_formula(cell.value):
+                cell.data_type = "s"  # text, never a formula
+    sheet.freeze_panes = "A2"
+
+
+def rows_to_xlsx(title: str, columns: Sequence[str], rows: list[list[Any]]) -> bytes:
+    """One sheet of rows, e.g. an organisation's join links and codes."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    _append_rows(workbook.active, columns, rows)
+    workbook.active.title = title[:31]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def to_xlsx(data: AssessmentData, lang: str) -> bytes:
     from openpyxl import Workbook
 
@@ -115,13 +138,7 @@ def to_xlsx(data: AssessmentData, lang: str) -> bytes:
     results = workbook.create_sheet("Resultater" if lang == "da" else "Results")
     for sheet, columns, rows in ((answers, ANSWER_COLUMNS, answer_rows(data, lang)),
                                  (results, RESULT_COLUMNS, result_rows(data, lang))):
-        sheet.append(list(columns))
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if _is_formula(cell.value):
-                    cell.data_type = "s"  # text, never a formula
-        sheet.freeze_panes = "A2"
+        _append_rows(sheet, columns, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

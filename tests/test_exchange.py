@@ -69,7 +69,7 @@ def test_json_export_is_schema_valid_and_round_trips(app, runner, example, tmp_p
     new_token = result.output.strip().splitlines()[-1].rsplit("/", 1)[1]
     assert new_token != example
     second = tmp_path / "second.json"
-    assert runner.invoke(main, ["export", new_token, "-o", str(second)]).exit_code == 0
+    assert runner.invoke(main, ["export", f"/f/{new_token}", "-o", str(second)]).exit_code == 0
     again = json.loads(second.read_text(encoding="utf-8"))
     jsonschema.validate(again, SCHEMA)
     # The same content apart from the tokens (never exported) and history (not imported).
@@ -77,7 +77,7 @@ def test_json_export_is_schema_valid_and_round_trips(app, runner, example, tmp_p
     assert without_volatile(again) == expected
     # Exporting the imported copy twice gives the same bytes apart from exported_at.
     third = tmp_path / "third.json"
-    assert runner.invoke(main, ["export", new_token, "-o", str(third)]).exit_code == 0
+    assert runner.invoke(main, ["export", f"/f/{new_token}", "-o", str(third)]).exit_code == 0
     strip = [line for line in second.read_text().splitlines() if '"exported_at"' not in line]
     assert strip == [line for line in third.read_text().splitlines()
                      if '"exported_at"' not in line]

@@ -12,10 +12,11 @@ from ..models import Assessment
 
 
 def init_app(app: Flask) -> None:
-    from . import answer, code, errors, facilitate, start, workshop
+    from . import answer, code, errors, facilitate, organisations, start, workshop
 
-    for module in (start, answer, code, facilitate, workshop, errors):
+    for module in (start, answer, code, facilitate, workshop, organisations, errors):
         app.register_blueprint(module.bp)
+    app.register_blueprint(organisations.org)
 
 
 def current_document() -> dict:

@@ -1,0 +1,292 @@
+"""Organisations: a leadership chain of levels, each with teams that are ordinary assessments.
+
+Service functions take the session first and commit once, like assessments.py.
+
+Tokens: an organisation has its own capability token (stored as a hash). A team's
+facilitator token is derived from the organisation's token and a random nonce
+stored with the team, so the organisation page can show every team's join link
+and join code for distribution without storing them. The organisation page never
+shows or opens a team's facilitator page: those links are shown once, when the
+teams are created, to the consultant who created them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from . import assessments
+from .chain import ChainResult, TeamInput, compare_chain
+from .content import Questionnaire, document_hash
+from .limits import ORGANISATION_MAX, TEAM_MAX
+from .models import Assessment, Level, Organisation, Participant
+from .tokens import hash_token, join_code_for, join_token_for, matches, new_token
+
+MAX_LEVELS = 8
+MAX_TEAMS = 200  # in one organisation
+LEVEL_NAME_MAX = 100
+
+
+class OrganisationError(ValueError):
+    """A change the organisation cannot take; the message says why (shown to the user)."""
+
+
+@dataclass(frozen=True)
+class NewTeam:
+    level_position: int  # 1 = top
+    name: str
+    anonymous: bool = True
+    language: str = "da"
+
+
+@dataclass(frozen=True)
+class CreatedTeam:
+    """A team just created, with its secrets: shown once to the consultant."""
+
+    assessment: Assessment
+    facilitator_token: str
+    join_token: str
+    code: str | None
+
+
+def team_facilitator_token(organisation_token: str, nonce: str) -> str:
+    digest = hmac.new(organisation_token.encode("utf-8"), f"team {nonce}".encode("ascii"),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def create_organisation(session: Session, *, name: str, language: str,
+                        levels: Sequence[tuple[str, str]]) -> tuple[Organisation, str]:
+    """A new organisation with ``levels`` (Danish and English names, top first)."""
+    name = name.strip()
+    if not name or len(name) > ORGANISATION_MAX:
+        raise OrganisationError(f"the name must be 1–{ORGANISATION_MAX} characters")
+    token = new_token()
+    organisation = Organisation(name=name, language=language, token_hash=hash_token(token))
+    organisation.levels = [_level(i, da, en) for i, (da, en) in enumerate(levels, 1)]
+    if not 1 <= len(organisation.levels) <= MAX_LEVELS:
+        raise OrganisationError(f"an organisation has 1–{MAX_LEVELS} levels")
+    session.add(organisation)
+    session.commit()
+    return organisation, token
+
+
+def _level(position: int, da: str, en: str) -> Level:
+    da, en = da.strip(), (en.strip() or da.strip())
+    if not da or len(da) > LEVEL_NAME_MAX or len(en) > LEVEL_NAME_MAX:
+        raise OrganisationError(f"a level's name must be 1–{LEVEL_NAME_MAX} characters")
+    return Level(position=position, name_da=da, name_en=en)
+
+
+def find_by_token(session: Session, token: str) -> Organisation | None:
+    if not token or len(token) > 100:
+        return None
+    found = session.scalars(select(Organisation).where(
+        Organisation.token_hash == hash_token(token))).first()
+    if found is None or not matches(token, found.token_hash):
+        return None
+    return found
+
+
+def load_chain(session: Session, organisation_id: int) -> Organisation:
+    """The organisation with its levels, teams, members, answers and decisions, in a fixed
+    number of statements whatever the size of the chain (no lazy load per team or member)."""
+    return session.scalars(
+        select(Organisation).where(Organisation.id == organisation_id).options(
+            selectinload(Organisation.levels).selectinload(Level.teams).options(
+                selectinload(Assessment.participants).options(
+                    selectinload(Participant.answers), selectinload(Participant.comments)),
+                selectinload(Assessment.decisions),
+                selectinload(Assessment.actions),
+            ))
+    ).one()
+
+
+def add_level(session: Session, organisation: Organisation, da: str, en: str) -> Level:
+    if len(organisation.levels) >= MAX_LEVELS:
+        raise OrganisationError(f"an organisation has at most {MAX_LEVELS} levels")
+    level = _level(len(organisation.levels) + 1, da, en)
+    organisation.levels.append(level)
+    session.commit()
+    return level
+
+
+def rename_level(session: Session, level: Level, da: str, en: str) -> None:
+    renamed = _level(level.position, da, en)
+    level.name_da, level.name_en = renamed.name_da, renamed.name_en
+    session.commit()
+
+
+def move_level(session: Session, organisation: Organisation, level: Level, step: int) -> None:
+    """Move a level one place up (-1) or down (+1) in the chain."""
+    levels = list(organisation.levels)
+    index = levels.index(level)
+    other = index + step
+    if not 0 <= other < len(levels):
+        return
+    levels[index], levels[other] = levels[other], levels[index]
+    for position, item in enumerate(levels, 1):
+        item.position = -position  # two passes: no clash on the way
+    session.flush()
+    for item in levels:
+        item.position = -item.position
+    session.commit()
+
+
+def delete_level(session: Session, organisation: Organisation, level: Level) -> None:
+    if level.teams:
+        raise OrganisationError("a level with teams cannot be removed")
+    if len(organisation.levels) == 1:
+        raise OrganisationError("an organisation needs at least one level")
+    organisation.levels.remove(level)
+    for position, item in enumerate(organisation.levels, 1):
+        item.position = position
+    session.commit()
+
+
+def add_teams(session: Session, organisation: Organisation, organisation_token: str,
+              document: Mapping[str, Any], teams: Sequence[NewTeam]) -> list[CreatedTeam]:
+    """Create every team as an assessment on its level, in one commit; all or nothing."""
+    existing = sum(len(level.teams) for level in organisation.levels)
+    if existing + len(teams) > MAX_TEAMS:
+        raise OrganisationError(f"an organisation has at most {MAX_TEAMS} teams")
+    by_position = {level.position: level for level in organisation.levels}
+    created = []
+    for team in teams:
+        level = by_position.get(team.level_position)
+        name = team.name.strip()
+        if level is None:
+            raise OrganisationError(f"there is no level {team.level_position}")
+        if not name or len(name) > TEAM_MAX:
+            raise OrganisationError(f"a team's name must be 1–{TEAM_MAX} characters")
+        nonce = secrets.token_hex(16)
+        facilitator_token = team_facilitator_token(organisation_token, nonce)
+        assessment = Assessment(
+            organisation=organisation.name, team=name, language=team.language,
+            anonymous=team.anonymous, reveal="when_revealed", status="open",
+            questionnaire=dict(document), questionnaire_hash=document_hash(document),
+            facilitator_token_hash=hash_token(facilitator_token),
+            join_token_hash=hash_token(join_token_for(facilitator_token)),
+            team_nonce=nonce)
+        assessments.assign_join_code(session, assessment, facilitator_token)
+        level.teams.append(assessment)
+        session.add(assessment)
+        session.flush()  # the next team's code must not clash with this one
+        created.append(CreatedTeam(assessment, facilitator_token,
+                                   join_token_for(facilitator_token),
+                                   assessments.join_code_of(assessment, facilitator_token)))
+    session.commit()
+    return created
+
+
+@dataclass(frozen=True)
+class TeamLink:
+    level: Level
+    team: Assessment
+    join_token: str
+    code: str | None
+
+
+def team_links(organisation: Organisation, organisation_token: str) -> list[TeamLink]:
+    """Every team's join link token and code, derived again from the organisation's token."""
+    links = []
+    for level in organisation.levels:
+        for team in level.teams:
+            if team.team_nonce is None:
+                continue
+            facilitator_token = team_facilitator_token(organisation_token, team.team_nonce)
+            code = join_code_for(facilitator_token, team.join_code_attempt) \
+                if team.join_code_hash else None
+            links.append(TeamLink(level, team, join_token_for(facilitator_token), code))
+    return links
+
+
+def parse_team_list(text: str, levels: Sequence[Level], lang: str) -> list[tuple[int, str]]:
+    """Teams pasted one per line as "level; team" (or "team" for the top level).
+
+    The level is its name in either language or its number. Raises
+    OrganisationError naming every line that cannot be read.
+    """
+    names = {}
+    for level in levels:
+        for key in (level.name_da, level.name_en, str(level.position)):
+            names[key.strip().casefold()] = level.position
+    teams, problems = [], []
+    lines = text.splitlines()
+    if len(lines) > MAX_TEAMS:
+        raise OrganisationError(f"at most {MAX_TEAMS} lines")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if ";" in line or "\t" in line:
+            level_name, _sep, team = line.replace("\t", ";").partition(";")
+            position = names.get(level_name.strip().casefold())
+            if position is None:
+                problems.append(f"line {number}: no level called “{level_name.strip()[:40]}”")
+                continue
+        else:
+            position, team = levels[0].position, line
+        team = team.strip()
+        if not team or len(team) > TEAM_MAX:
+            problems.append(f"line {number}: a team's name must be 1–{TEAM_MAX} characters")
+            continue
+        teams.append((position, team))
+    if problems:
+        raise OrganisationError("; ".join(problems[:20]))
+    if not teams:
+        raise OrganisationError("write at least one team")
+    return teams
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+def questionnaire_for(organisation: Organisation, fallback: Questionnaire) -> Questionnaire:
+    """The questionnaire the teams answered (the first team's snapshot), else the current one."""
+    for level in organisation.levels:
+        for team in level.teams:
+            return assessments.questionnaire_of(team)
+    return fallback
+
+
+def compare(organisation: Organisation, questionnaire: Questionnaire) -> ChainResult:
+    """The comparison of an organisation loaded with load_chain()."""
+    inputs = []
+    for index, level in enumerate(organisation.levels):
+        for team in level.teams:
+            inputs.append(TeamInput(team.team, index, team.anonymous,
+                                    assessments.results(team)))
+    return compare_chain(len(organisation.levels), [t.id for t in questionnaire.themes], inputs,
+                         questionnaire.chain_gap)
+
+
+def import_organisation(session: Session, document: Mapping[str, Any], data) -> tuple[
+        Organisation, str]:
+    """Create an organisation from a validated export (chain_report.load_organisation_export),
+    with new links, in one commit."""
+    token = new_token()
+    organisation = Organisation(name=data.name, language=data.language,
+                                token_hash=hash_token(token))
+    organisation.levels = [_level(i, level.name_da, level.name_en)
+                           for i, level in enumerate(data.levels, 1)]
+    session.add(organisation)
+    session.flush()
+    for level, raw_level, level_data in zip(organisation.levels, document["levels"], data.levels,
+                                            strict=True):
+        for raw_team, team_data in zip(raw_level["teams"], level_data.teams, strict=True):
+            nonce = secrets.token_hex(16)
+            team, _links = assessments.import_document(
+                session, raw_team, team_data,
+                facilitator_token=team_facilitator_token(token, nonce), commit=False)
+            team.team_nonce = nonce
+            team.level = level
+    session.commit()
+    return organisation, token

@@ -1,0 +1,263 @@
+"""The leadership chain: an organisation's levels and teams, compared (DESIGN.md §4, the chain).
+
+The chain built here, every member answering one value to every statement (reverse-worded
+ones mirrored), so every member's score is that value in every recommendation:
+
+    Direktion        "Direktionen" (named)  5, 4, 4  → 13/3 = 4.333…   level 13/3
+    Chefgruppe       "Chef A" (named)       3        → 3
+                     "Chef B" (named)       3, 3     → 3               level 3
+    Afdelingsledere  "Afdeling 1" (named)   2        → 2               level 2
+                     "Afdeling 2" (anon.)   1, 1     → left out: 2 < 3 anonymous answers
+
+Breaks (chain_gap = 1): Direktion–Chefgruppe 13/3 − 3 = 4/3 (shown 1,3) and
+Chefgruppe–Afdelingsledere exactly 1, in every recommendation: 12 breaks, the six of
+4/3 first in the questionnaire's order, then the six of exactly 1.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from fractions import Fraction
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from selfcheck.chain import TeamInput, compare_chain
+from selfcheck.cli import main
+from selfcheck.models import Assessment, Level, Organisation
+from selfcheck.scoring import score_assessment
+
+from .conftest import Member, csrf_token, html_text
+
+TEAMS = [("Direktion", "Direktionen", False, [5, 4, 4]),
+         ("Chefgruppe", "Chef A", False, [3]),
+         ("Chefgruppe", "Chef B", False, [3, 3]),
+         ("Afdelingsledere", "Afdeling 1", False, [2]),
+         ("Afdelingsledere", "Afdeling 2", True, [1, 1])]
+
+
+def post(client, page_url: str, url: str, data: dict):
+    page = client.get(page_url)
+    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)),
+                                  **data})
+
+
+def create_organisation(client) -> str:
+    page = client.get("/o/new")
+    response = client.post("/o/new", data={"csrf_token": csrf_token(page.get_data(as_text=True)),
+                                           "name": "Vejle Kommune", "language": "da"})
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+@pytest.fixture
+def chain(app, questionnaire, db):
+    """The chain above, built through the client; returns (client, org URL, created page)."""
+    client = app.test_client()
+    url = create_organisation(client)
+    # three levels: the fourth default level is removed (it has no teams)
+    fourth = db.scalars(select(Level).where(Level.position == 4)).one()
+    response = post(client, url, f"{url}/levels/{fourth.id}", {"action": "delete"})
+    assert response.status_code == 302
+    named = "\n".join(f"{level}; {team}" for level, team, anonymous, _ in TEAMS if not anonymous)
+    created = post(client, url, f"{url}/team-list", {"teams": named, "list_answers": "named"})
+    assert created.status_code == 200
+    created_anon = post(client, url, f"{url}/team-list",
+                        {"teams": "Afdelingsledere; Afdeling 2",
+                         "list_answers": "anonymous"})
+    html = created.get_data(as_text=True) + created_anon.get_data(as_text=True)
+    joins = dict(re.findall(r'<th scope="row" data-title="Team">([^<]+)<br>.*?'
+                            r'class="link-box"><code>http://localhost(/j/[A-Za-z0-9_-]+)</code>',
+                            html, re.S))
+    assert set(joins) == {team for _l, team, _a, _v in TEAMS}
+    for _level, team, anonymous, values in TEAMS:
+        for i, value in enumerate(values):
+            member = Member(app, joins[team]).join(None if anonymous else f"{team} {i}")
+            member.answer_all(questionnaire, {q.id: 6 - value if q.reverse else value
+                                              for q in questionnaire.questions})
+            member.submit()
+    return client, url, html
+
+
+def test_the_comparison_page_shows_the_hand_computed_numbers(chain, questionnaire):
+    client, url, _html = chain
+    text = html_text(client.get(url))
+    first = questionnaire.themes[0].title.da
+    # levels: 13/3 shows as 4,3; 3,0; 2,0 — with teams and respondents counted
+    # (the level's band is printed for screen readers; the colour is never the only signal)
+    assert "Direktion 1 team, 3 svarpersoner " + "4,3 (Styrke) " * 5 + "4,3 (Styrke)" in text
+    assert "Chefgruppe 2 teams, 3 svarpersoner 3,0 (På vej) 3,0 (På vej)" in text
+    assert "Afdelingsledere 1 team, 1 svarperson 2,0 (Udviklingsområde)" in text
+    assert "Chef A 3,0" in text and "Afdeling 2 (udeladt) – –" in text
+    # breaks lead, largest first: 4/3 (1,3) before exactly 1 (1,0), which counts
+    breaks = text.split("Hvor kæden knækker")[1].split("Niveauer og anbefalinger")[0]
+    assert f"{first}: Direktion 4,3, Chefgruppe 3,0 (1,3 point fra hinanden)" in breaks
+    assert f"{first}: Chefgruppe 3,0, Afdelingsledere 2,0 (1,0 point fra hinanden)" in breaks
+    assert breaks.count("point fra hinanden") == 2 * len(questionnaire.themes)
+    assert breaks.index("(1,3 point") < breaks.index("(1,0 point")
+    # the anonymous team below the threshold is named as left out, with the reason
+    assert ("Afdeling 2 (Afdelingsledere): anonyme svar fra 2 medlemmer; et team tæller med "
+            "fra 3 for at beskytte medlemmerne.") in text
+
+
+def test_exact_arithmetic_and_breaks_in_the_pure_comparison(questionnaire):
+    def result(values):
+        members = [{q.id: 6 - v if q.reverse else v for q in questionnaire.questions}
+                   for v in values]
+        return score_assessment(questionnaire, members)
+
+    teams = [TeamInput(name, level, anonymous, result(values))
+             for level, (_l, name, anonymous, values) in zip([0, 1, 1, 2, 2], TEAMS,
+                                                             strict=True)]
+    compared = compare_chain(3, [t.id for t in questionnaire.themes], teams, Fraction(1))
+    theme = questionnaire.themes[0].id
+    assert [level.scores[theme] for level in compared.levels] == [Fraction(13, 3), 3, 2]
+    assert [level.respondents for level in compared.levels] == [3, 3, 1]
+    assert [level.distribution_visible for level in compared.levels] == [True, True, False]
+    assert [(b.upper, b.lower, b.gap) for b in compared.breaks[:1]] == [(0, 1, Fraction(4, 3))]
+    assert {b.gap for b in compared.breaks} == {Fraction(4, 3), Fraction(1)}
+    # a gap just under the threshold is not a break
+    none = compare_chain(3, [theme], teams, Fraction(4, 3) + Fraction(1, 10**9))
+    assert none.breaks == ()
+    left = compared.left_out()
+    assert [(index, team.name, team.reason) for index, team in left] == [
+        (2, "Afdeling 2", "anonymous_below_threshold")]
+
+
+def test_the_export_and_the_chain_pdf_carry_the_same_numbers(chain, runner, tmp_path,
+                                                              questionnaire):
+    client, url, _html = chain
+    document = json.loads(client.get(f"{url}/export.json").data)
+    assert document["format"] == "selfcheck-organisation"
+    assert [level["name_da"] for level in document["levels"]] == [
+        "Direktion", "Chefgruppe", "Afdelingsledere"]
+    members = [m for level in document["levels"] for team in level["teams"]
+               for m in team["members"]]
+    assert len(members) == 9 and {m["name"] for m in members} == {None}  # never a name
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    pdf_path = tmp_path / "chain.pdf"
+    result = runner.invoke(main, ["chain-report", str(path), "-o", str(pdf_path)])
+    assert result.exit_code == 0, result.output
+    offline = " ".join(" ".join(p.extract_text() for p in
+                                PdfReader(io.BytesIO(pdf_path.read_bytes())).pages).split())
+    web = client.get(f"{url}/report.pdf")
+    assert web.status_code == 200 and web.data.startswith(b"%PDF")
+    first = questionnaire.themes[0].title.da
+    assert f"{first}: Direktion 4,3, Chefgruppe 3,0 (1,3 point fra hinanden)" in offline
+    assert "Afdeling 2 (Afdelingsledere): anonyme svar fra 2 medlemmer" in offline
+    # and it imports back as a new organisation with the same comparison
+    result = runner.invoke(main, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    new_url = result.output.strip().splitlines()[-1]
+    assert new_url.startswith("/o/") and new_url != url
+    text = html_text(client.get(new_url))
+    assert "Direktion 1 team, 3 svarpersoner 4,3 (Styrke)" in text
+
+
+def test_join_links_and_codes_for_distribution(chain, app):
+    client, url, _html = chain
+    csv_text = client.get(f"{url}/links.csv").data.decode()
+    lines = csv_text.strip().splitlines()
+    assert lines[0] == "Niveau,Team,Link til at deltage,Kode,Adresse til koden"
+    assert len(lines) == 1 + len(TEAMS)
+    assert lines[1].startswith("Direktion,Direktionen,http://localhost/j/")
+    assert re.search(r",[A-Z0-9]{4} [A-Z0-9]{4},http://localhost/kode$", lines[1])
+    xlsx = client.get(f"{url}/links.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_the_organisation_link_opens_no_team_and_no_answers(chain, app, db):
+    client, url, created_html = chain
+    token = url.rsplit("/", 1)[1]
+    assert client.get(f"/f/{token}").status_code == 404
+    assert client.get(f"/j/{token}").status_code == 404
+    assert client.get(f"/p/{token}/").status_code == 404
+    page = client.get(url).get_data(as_text=True)
+    for facilitator in re.findall(r"/f/([A-Za-z0-9_-]{43})", created_html):
+        assert facilitator not in page  # shown once at creation, never on the organisation
+        assert app.test_client().get(f"/o/{facilitator}").status_code == 404  # and no way back
+    assert "/f/" not in page
+    assert "Direktionen 0" not in page  # no member's name
+    export = client.get(f"{url}/export.json").get_data(as_text=True)
+    assert "Direktionen 0" not in export and "/f/" not in export
+    assert client.get("/o/" + "x" * 43).status_code == 404
+
+
+def test_the_organisation_page_scales_in_statements(app, questionnaire, db):
+    """1 direktion + 10 chefgrupper + 50 teams of 8: the page's statements do not grow."""
+    from sqlalchemy import event
+
+    from selfcheck import organisations
+    from selfcheck.models import Answer, Participant
+    from selfcheck.tokens import hash_token, new_token
+    from selfcheck.views import current_document
+
+    def fill(session, organisation, members):
+        for level in organisation.levels:
+            for team in level.teams:
+                while len(team.participants) < members:
+                    team.participants.append(Participant(
+                        resume_token_hash=hash_token(new_token()), display_name=None,
+                        submitted_at=team.created_at,
+                        answers=[Answer(question_id=q.id, value=3)
+                                 for q in questionnaire.questions]))
+        session.commit()
+
+    def statements_for(token):
+        engine = app.extensions["db_engine"]
+        seen = []
+
+        def listener(*args):
+            seen.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", listener)
+        response = app.test_client().get(f"/o/{token}")
+        event.remove(engine, "before_cursor_execute", listener)
+        assert response.status_code == 200
+        return len(seen)
+
+    session = app.extensions["db_sessionmaker"]()
+    with app.app_context():
+        organisation, token = organisations.create_organisation(
+            session, name="Stor Kommune", language="da",
+            levels=[("Direktion", "Board"), ("Chefgruppe", "Heads"), ("Ledere", "Leaders")])
+        organisations.add_teams(session, organisation, token, current_document(),
+                                [organisations.NewTeam(1, "Direktionen")])
+        fill(session, organisation, 2)
+        small = statements_for(token)
+        organisations.add_teams(session, organisation, token, current_document(),
+                                [organisations.NewTeam(2, f"Chefgruppe {i}") for i in range(10)]
+                                + [organisations.NewTeam(3, f"Ledere {i}") for i in range(50)])
+        fill(session, organisation, 8)
+        large = statements_for(token)
+    session.close()
+    assert small == large, (small, large)
+    assert db.scalar(select(func.count()).select_from(Assessment)) == 61
+
+
+def test_levels_can_be_renamed_added_and_reordered(app, db):
+    client = app.test_client()
+    url = create_organisation(client)
+    levels = db.scalars(select(Level).order_by(Level.position)).all()
+    assert [lv.name_da for lv in levels] == ["Direktion", "Chefgruppe", "Afdelingsledere",
+                                             "Institutionsledere"]
+    second = levels[1]
+    assert post(client, url, f"{url}/levels/{second.id}",
+                {"action": "rename", "name_da": "Chefer", "name_en": "Heads"}).status_code == 302
+    assert post(client, url, f"{url}/levels/{second.id}", {"action": "up"}).status_code == 302
+    assert post(client, url, f"{url}/levels", {"name_da": "Teamledere",
+                                                "name_en": ""}).status_code == 302
+    db.expire_all()
+    names = [lv.name_da for lv in db.scalars(select(Level).order_by(Level.position))]
+    assert names == ["Chefer", "Direktion", "Afdelingsledere", "Institutionsledere",
+                     "Teamledere"]
+    bad = post(client, url, f"{url}/team-list", {"teams": "Ukendt; Team X",
+                                                          "list_answers": "named"})
+    assert bad.status_code == 400
+    assert "line 1: no level called “Ukendt”" in html_text(bad)
+    assert db.scalar(select(func.count()).select_from(Assessment)) == 0
+    assert db.scalar(select(func.count()).select_from(Organisation)) == 1
