@@ -18,6 +18,7 @@ import hmac
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -27,7 +28,7 @@ from . import assessments
 from .chain import ChainResult, TeamInput, compare_chain
 from .content import Questionnaire, document_hash
 from .limits import ORGANISATION_MAX, TEAM_MAX
-from .models import Assessment, Level, Organisation, Participant
+from .models import Assessment, Level, Organisation, Participant, utcnow
 from .tokens import hash_token, join_code_for, join_token_for, matches, new_token
 
 MAX_LEVELS = 8
@@ -290,3 +291,49 @@ def import_organisation(session: Session, document: Mapping[str, Any], data) -> 
             team.level = level
     session.commit()
     return organisation, token
+
+
+def start_follow_up(session: Session, organisation: Organisation, organisation_token: str,
+                    document: Mapping[str, Any]) -> tuple[Organisation, str]:
+    """Follow up the whole chain: every team follows up its own earlier assessment.
+
+    Answering closes on every team that is still open (a follow-up compares with a finished
+    assessment, as for a single team). The new organisation has the same levels and links
+    back, so its comparison shows the change per level since last time.
+    """
+    token = new_token()
+    follow_up = Organisation(name=organisation.name, language=organisation.language,
+                             token_hash=hash_token(token), previous_id=organisation.id)
+    follow_up.levels = [_level(level.position, level.name_da, level.name_en)
+                        for level in organisation.levels]
+    session.add(follow_up)
+    session.flush()
+    for old_level, new_level in zip(organisation.levels, follow_up.levels, strict=True):
+        for team in old_level.teams:
+            if team.is_open:
+                team.status = "closed"
+                team.closed_at = utcnow()
+            nonce = secrets.token_hex(16)
+            facilitator_token = team_facilitator_token(token, nonce)
+            assessment, _links = assessments._new_assessment(
+                document, organisation=team.organisation, team=team.team,
+                language=team.language, anonymous=team.anonymous, reveal=team.reveal,
+                previous=team, facilitator_token=facilitator_token)
+            assessment.team_nonce = nonce
+            assessments.assign_join_code(session, assessment, facilitator_token)
+            new_level.teams.append(assessment)
+            session.add(assessment)
+            session.flush()
+    session.commit()
+    return follow_up, token
+
+
+def changes_since(previous: ChainResult, now: ChainResult, theme_ids: Sequence[str]
+                  ) -> list[list[Fraction | None]]:
+    """Per level (by position) and recommendation: the level's score now minus last time."""
+    rows = []
+    for index, level in enumerate(now.levels):
+        before = previous.levels[index].scores if index < len(previous.levels) else {}
+        rows.append([None if level.scores[t] is None or before.get(t) is None
+                     else level.scores[t] - before[t] for t in theme_ids])
+    return rows

@@ -261,3 +261,28 @@ def test_levels_can_be_renamed_added_and_reordered(app, db):
     assert "line 1: no level called “Ukendt”" in html_text(bad)
     assert db.scalar(select(func.count()).select_from(Assessment)) == 0
     assert db.scalar(select(func.count()).select_from(Organisation)) == 1
+
+
+def test_a_follow_up_of_the_chain_shows_the_change_per_level(chain, app, questionnaire, db):
+    client, url, _html = chain
+    response = post(client, url, f"{url}/follow-up", {})
+    assert response.status_code == 302
+    new_url = response.headers["Location"]
+    assert new_url != url
+    assert db.scalar(select(func.count()).select_from(Organisation)) == 2
+    db.expire_all()
+    teams = db.scalars(select(Assessment).order_by(Assessment.id)).all()
+    earlier, later = teams[:len(TEAMS)], teams[len(TEAMS):]
+    assert {t.status for t in earlier} == {"closed"}
+    assert [t.previous_id for t in later] == [t.id for t in earlier]
+    # this year the direktion answers 3 everywhere: its level falls from 13/3 to 3
+    links = client.get(f"{new_url}/links.csv").data.decode().splitlines()[1:]
+    direktion = next(line for line in links if line.startswith("Direktion,"))
+    join = "/j/" + direktion.split("/j/")[1].split(",")[0]
+    member = Member(app, join).join("Ny direktør")
+    member.answer_all(questionnaire, {q.id: 3 for q in questionnaire.questions})
+    member.submit()
+    text = html_text(client.get(new_url))
+    assert "Ændring for hvert niveau siden sidst" in text
+    assert "Direktion " + "↓ -1,3 " * 5 + "↓ -1,3" in text
+    assert "Chefgruppe – – – – – –" in text  # nobody has answered there yet

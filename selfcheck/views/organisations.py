@@ -92,8 +92,15 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
         theme_charts[theme.id] = charts.levels(
             rows, value_labels=labels,
             title=_("%(theme)s by level", theme=theme.title.get(lang)))
+    changes = None
+    if organisation.previous_id is not None:
+        earlier = organisations.load_chain(get_session(), organisation.previous_id)
+        changes = organisations.changes_since(
+            organisations.compare(earlier, questionnaire), result,
+            [t.id for t in questionnaire.themes])
     return render_template(
         "organisations/page.html", organisation=organisation, questionnaire=questionnaire,
+        changes=changes,
         result=result, levels=levels, team_form=team_form,
         list_form=list_form or TeamListForm(formdata=None),
         level_form=level_form or LevelForm(formdata=None), form=EmptyForm(formdata=None),
@@ -203,6 +210,19 @@ def change_level(level_id: int):
         abort(409, description=str(exc))
     flash(_("The levels are saved."), "success:levels")
     return redirect(url_for("organisation.page") + "#levels")
+
+
+@org.post("/follow-up")
+def follow_up():
+    """Start the next round for the whole chain; answering closes on this one."""
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("The form's security check failed. Reload the page."))
+    _new, token = organisations.start_follow_up(get_session(), g.organisation,
+                                                g.organisation_token, current_document())
+    flash(_("The follow-up of the whole chain is ready: every team has a new self-assessment "
+            "that follows up its own. Save this organisation's new link, and send the teams "
+            "their new join links and codes."), "success")
+    return redirect(url_for("organisation.page", token=token))
 
 
 @org.get("/links.<any(csv, xlsx):kind>")
