@@ -111,6 +111,11 @@ class CommentView:
     text: str
 
 
+# Every text in the PDF's radar is this size in its 660-unit viewBox; report.css prints the
+# chart 132 mm wide, so the text is 15 × 132 mm / 660 = 8.5 pt (≥ 8 pt, issue 10).
+RADAR_FONT_SIZE = 15
+
+
 def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -142,6 +147,7 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
         titles, [t.score for t in result.themes], value_labels=[fmt(t.score) for t in
                                                                    result.themes],
         title=_translations(lang).gettext("Team score per recommendation, on a scale from 1 to 5"),
+        scale_font_size=RADAR_FONT_SIZE,
     )
     distributions = {
         t.theme_id: _svg_data_uri(charts.distribution(t.member_scores, t.score, title=""))
@@ -159,8 +165,10 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
         "distribution_uris": distributions,
         "report_date": format_date(today, format="long", locale=lang),
         "decisions": {d.theme_id: d for d in data.decisions},
-        "progress": build_progress(questionnaire, result, data.history),
+        # As on the results page: no scores of any kind below the anonymity threshold.
+        "progress": build_progress(questionnaire, result, data.history) if visible else None,
         "actions": data.actions,
+        "numbers": {t.id: number for number, t in enumerate(questionnaire.themes, 1)},
         "weighted": [(question, question.weight) for question in questionnaire.questions
                      if question.weight != 1],
         "fmt": fmt,
