@@ -98,6 +98,7 @@ def radar(
             for i, s in defined:
                 x, y = point(i, s)
                 parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>')
+    lowest = 0.0
     for i, label in enumerate(labels):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         lx = cx + (radius + 22) * math.cos(angle)
@@ -111,6 +112,7 @@ def radar(
             lines.append(_num(score) if score is not None else "–")
         top = ly - (len(lines) - 1) * 17 if math.sin(angle) < -0.3 else (
             ly + 12 if math.sin(angle) > 0.3 else ly - (len(lines) - 1) * 8.5)
+        lowest = max(lowest, top + (len(lines) - 1) * 17 + 8)
         spans = []
         for j, line in enumerate(lines):
             weight = ' font-weight="600"' if j == len(lines) - 1 else ""
@@ -132,6 +134,9 @@ def radar(
             f'fill="{TEXT}" text-anchor="{anchor}" x="{sx:.1f}" y="{sy:.1f}">{escape(short)}</text>'
         )
     parts.append("</svg>")
+    if lowest > height:  # a long label below the chart (English wraps to more lines): grow
+        parts[0] = parts[0].replace(f'viewBox="0 0 {width} {height}"',
+                                    f'viewBox="0 0 {width} {math.ceil(lowest)}"')
     return Markup("".join(parts))
 
 
