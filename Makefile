@@ -56,6 +56,7 @@ test: $(VENV)/.installed-test system-deps
 # Speed of the PDF report as ratios against bare WeasyPrint in the same run (see the script).
 bench: $(VENV)/.installed runtime-deps
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_chain.py
 
 check: $(VENV)/.installed
 	$(BIN)/selfcheck check

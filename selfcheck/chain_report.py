@@ -81,7 +81,7 @@ def _without_names(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def load_organisation_export(document: Any) -> OrganisationData:
+def load_organisation_export(document: Any, *, trusted: bool = False) -> OrganisationData:
     """Validate an organisation export, or raise exchange.ExchangeError listing every problem."""
     problems: list[str] = []
     if not isinstance(document, Mapping) or document.get("format") != FORMAT:
@@ -113,7 +113,7 @@ def load_organisation_export(document: Any) -> OrganisationData:
         teams = []
         for j, team in enumerate(raw["teams"]):
             try:
-                teams.append(exchange.load_export(team))
+                teams.append(exchange.load_export(team, trusted=trusted))
             except exchange.ExchangeError as exc:
                 problems += [f"{path}.teams[{j}].{p}" for p in exc.problems]
         levels.append(LevelData(raw["name_da"], raw["name_en"], tuple(teams)))

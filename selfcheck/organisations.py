@@ -24,11 +24,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from . import assessments
+from . import assessments, scoring
 from .chain import ChainResult, TeamInput, compare_chain
 from .content import Questionnaire, document_hash
 from .limits import ORGANISATION_MAX, TEAM_MAX
-from .models import Assessment, Level, Organisation, Participant, utcnow
+from .models import Answer, Assessment, Level, Organisation, Participant, utcnow
 from .tokens import hash_token, join_code_for, join_token_for, matches, new_token
 
 MAX_LEVELS = 8
@@ -97,18 +97,41 @@ def find_by_token(session: Session, token: str) -> Organisation | None:
     return found
 
 
-def load_chain(session: Session, organisation_id: int) -> Organisation:
-    """The organisation with its levels, teams, members, answers and decisions, in a fixed
-    number of statements whatever the size of the chain (no lazy load per team or member)."""
+def load_chain(session: Session, organisation_id: int, *, with_answers: bool = False
+               ) -> Organisation:
+    """The organisation with its levels, teams, members and decisions, in a fixed number of
+    statements whatever the size of the chain (no lazy load per team or member).
+
+    Answers are not loaded as objects here: the comparison reads them as plain rows
+    (:func:`compare`), which is many times faster for hundreds of members.
+    """
+    participants = selectinload(Assessment.participants)
+    if with_answers:  # for the export: every answer and comment, still in fixed statements
+        participants = participants.options(selectinload(Participant.answers),
+                                            selectinload(Participant.comments))
     return session.scalars(
         select(Organisation).where(Organisation.id == organisation_id).options(
             selectinload(Organisation.levels).selectinload(Level.teams).options(
-                selectinload(Assessment.participants).options(
-                    selectinload(Participant.answers), selectinload(Participant.comments)),
-                selectinload(Assessment.decisions),
+                participants, selectinload(Assessment.decisions),
                 selectinload(Assessment.actions),
             ))
     ).one()
+
+
+def _submitted_answers(session: Session, organisation: Organisation
+                       ) -> dict[int, dict[int, dict[str, int | None]]]:
+    """Team id → submitted member id → their answers, in one statement for the whole chain."""
+    team_ids = [team.id for level in organisation.levels for team in level.teams]
+    answers: dict[int, dict[int, dict[str, int | None]]] = {team_id: {} for team_id in team_ids}
+    if not team_ids:
+        return answers
+    rows = session.execute(
+        select(Participant.assessment_id, Participant.id, Answer.question_id, Answer.value)
+        .join(Answer, Answer.participant_id == Participant.id)
+        .where(Participant.assessment_id.in_(team_ids), Participant.submitted_at.is_not(None)))
+    for team_id, member_id, question_id, value in rows:
+        answers[team_id].setdefault(member_id, {})[question_id] = value
+    return answers
 
 
 def add_level(session: Session, organisation: Organisation, da: str, en: str) -> Level:
@@ -258,13 +281,19 @@ def questionnaire_for(organisation: Organisation, fallback: Questionnaire) -> Qu
     return fallback
 
 
-def compare(organisation: Organisation, questionnaire: Questionnaire) -> ChainResult:
-    """The comparison of an organisation loaded with load_chain()."""
+def compare(session: Session, organisation: Organisation,
+            questionnaire: Questionnaire) -> ChainResult:
+    """The comparison of an organisation loaded with load_chain() (scores from scoring.py)."""
+    answers = _submitted_answers(session, organisation)
     inputs = []
     for index, level in enumerate(organisation.levels):
         for team in level.teams:
-            inputs.append(TeamInput(team.team, index, team.anonymous,
-                                    assessments.results(team)))
+            members = answers[team.id]
+            submitted = [members.get(p.id, {}) for p in team.participants
+                         if p.submitted_at is not None]
+            result = scoring.score_assessment(assessments.questionnaire_of(team), submitted,
+                                              assessments.consensus_of(team))
+            inputs.append(TeamInput(team.team, index, team.anonymous, result))
     return compare_chain(len(organisation.levels), [t.id for t in questionnaire.themes], inputs,
                          questionnaire.chain_gap)
 

@@ -23,6 +23,7 @@ where numbers are shown (:func:`selfcheck.exact.rounded`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -128,15 +129,21 @@ def variance(values: Sequence[Fraction]) -> Fraction | None:
 
 
 def member_theme_score(theme: Theme, answers: Answers, scale: Scale) -> Fraction | None:
-    """Weighted mean of one member's counted answers in a theme, or None if none counted."""
-    total = Fraction(0)
-    weights = Fraction(0)
+    """Weighted mean of one member's counted answers in a theme, or None if none counted.
+
+    Exact, but in whole numbers until the one division: every weight is scaled by the
+    common denominator of the theme's weights (1 when they are whole), so a chain of
+    hundreds of members does not build thousands of intermediate fractions.
+    """
+    common = math.lcm(*(q.weight.denominator for q in theme.questions))
+    total = weights = 0
     for question in theme.questions:
         value = counted_value(question, answers.get(question.id), scale)
         if value is not None:
-            total += question.weight * value
-            weights += question.weight
-    return total / weights if weights else None
+            weight = question.weight.numerator * (common // question.weight.denominator)
+            total += weight * value
+            weights += weight
+    return Fraction(total, weights) if weights else None
 
 
 def percent(score: Fraction | None, scale: Scale) -> Fraction | None:
@@ -173,7 +180,7 @@ def question_result(question: Question, members: Iterable[Answers]) -> QuestionR
     return QuestionResult(
         question_id=question.id,
         n=len(values),
-        mean=mean([Fraction(v) for v in values]),
+        mean=Fraction(sum(values), len(values)) if values else None,
         min=min(values) if values else None,
         max=max(values) if values else None,
         dont_know=dont_know,

@@ -74,7 +74,7 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
     lang = str(get_locale())
     questionnaire = organisations.questionnaire_for(organisation,
                                                     current_app.extensions["questionnaire"])
-    result = organisations.compare(organisation, questionnaire)
+    result = organisations.compare(get_session(), organisation, questionnaire)
     levels = organisation.levels
     team_form = team_form or TeamForm(formdata=None)
     team_form.level.choices = [(level.position, level.name(lang)) for level in levels]
@@ -96,7 +96,7 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
     if organisation.previous_id is not None:
         earlier = organisations.load_chain(get_session(), organisation.previous_id)
         changes = organisations.changes_since(
-            organisations.compare(earlier, questionnaire), result,
+            organisations.compare(get_session(), earlier, questionnaire), result,
             [t.id for t in questionnaire.themes])
     return render_template(
         "organisations/page.html", organisation=organisation, questionnaire=questionnaire,
@@ -247,10 +247,15 @@ def links(kind: str):
     return response
 
 
+def _export_document() -> dict:
+    full = organisations.load_chain(get_session(), g.organisation.id, with_answers=True)
+    return chain_report.export_organisation(full)
+
+
 @org.get("/report.pdf")
 def report_pdf():
-    document = chain_report.export_organisation(g.organisation)
-    data = chain_report.load_organisation_export(document)
+    document = _export_document()
+    data = chain_report.load_organisation_export(document, trusted=True)
     pdf = chain_report.render_pdf(data, str(get_locale()), date.today(),
                                   fallback=current_app.extensions["questionnaire"])
     response = make_response(pdf)
@@ -264,7 +269,7 @@ def report_pdf():
 def export():
     import json
 
-    document = chain_report.export_organisation(g.organisation)
+    document = _export_document()
     response = make_response(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     response.headers["Content-Type"] = "application/json"
     name = chain_report.filename(g.organisation.name, date.today())[:-4]

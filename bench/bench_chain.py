@@ -1,0 +1,122 @@
+"""Benchmark the leadership chain (run with `make bench`).
+
+A chain of 1 direktion + 10 chefgrupper + 50 teams of institution leaders, 8 members each.
+Measured in one run as ratios, each pair alternating the two sides (A, B, A, B …) so that a
+busy machine slows both alike; the median and the spread of the pairs' ratios are printed:
+
+* chain_pdf_ratio  = the app's chain PDF download / bare WeasyPrint on the same HTML (goal ≤ 1.2)
+* org_page_ratio   = the organisation page / one team's results page (goal ≤ 3)
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+PAIRS = 7
+WARMUP = 1
+
+
+def paired_ratio(a, b, pairs: int = PAIRS) -> tuple[float, float, float, float]:
+    """Median of a and b, and the median and spread (max − min) of a/b over alternating pairs."""
+    for _ in range(WARMUP):
+        a()
+        b()
+    times_a, times_b, ratios = [], [], []
+    for _ in range(pairs):
+        start = time.perf_counter()
+        a()
+        ta = time.perf_counter() - start
+        start = time.perf_counter()
+        b()
+        tb = time.perf_counter() - start
+        times_a.append(ta)
+        times_b.append(tb)
+        ratios.append(ta / tb)
+    return (statistics.median(times_a), statistics.median(times_b), statistics.median(ratios),
+            max(ratios) - min(ratios))
+
+
+def build_chain(app, questionnaire):
+    from selfcheck import organisations
+    from selfcheck.db import get_session
+    from selfcheck.models import Answer, Participant
+    from selfcheck.tokens import hash_token, new_token
+    from selfcheck.views import current_document
+
+    session = get_session()
+    organisation, token = organisations.create_organisation(
+        session, name="Bench Kommune", language="da",
+        levels=[("Direktion", "Board"), ("Chefgruppe", "Heads"), ("Institutionsledere", "Leaders")])
+    teams = [organisations.NewTeam(1, "Direktionen")]
+    teams += [organisations.NewTeam(2, f"Chefgruppe {i}") for i in range(10)]
+    teams += [organisations.NewTeam(3, f"Institution {i}") for i in range(50)]
+    created = organisations.add_teams(session, organisation, token, current_document(), teams)
+    for index, team in enumerate(created):
+        for member in range(8):
+            value = 1 + (index + member) % 5
+            team.assessment.participants.append(Participant(
+                resume_token_hash=hash_token(new_token()), submitted_at=team.assessment.created_at,
+                answers=[Answer(question_id=q.id, value=value) for q in questionnaire.questions]))
+    session.commit()
+    return token, created[0].facilitator_token
+
+
+def main() -> int:
+    from weasyprint import HTML
+
+    from selfcheck import chain_report, create_app, organisations, report
+    from selfcheck.db import get_session, upgrade_database
+
+    folder = Path(tempfile.mkdtemp(prefix="selfcheck-bench-chain-"))
+    try:
+        url = f"sqlite:///{folder / 'bench.sqlite'}"
+        upgrade_database(url)
+        app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url,
+                          "REPORT_CACHE_DIR": str(folder / "cache")})
+        questionnaire = app.extensions["questionnaire"]
+        with app.app_context():
+            token, team_token = build_chain(app, questionnaire)
+            organisation = organisations.find_by_token(get_session(), token)
+            loaded = organisations.load_chain(get_session(), organisation.id, with_answers=True)
+            data = chain_report.load_organisation_export(
+                chain_report.export_organisation(loaded), trusted=True)
+        html = chain_report.render_html(chain_report.report_context(
+            data, data.questionnaire, "da", date.today()))
+        base_url = report.STATIC_DIR.as_uri() + "/"
+        client = app.test_client()
+
+        def floor():
+            HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+
+        def chain_pdf():
+            response = client.get(f"/o/{token}/report.pdf")
+            assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+        def org_page():
+            assert client.get(f"/o/{token}").status_code == 200
+
+        def team_page():
+            assert client.get(f"/f/{team_token}").status_code == 200
+
+        pdf_s, floor_s, pdf_ratio, pdf_spread = paired_ratio(chain_pdf, floor)
+        org_s, team_s, page_ratio, page_spread = paired_ratio(org_page, team_page)
+        print(f"chain: 61 teams, 488 members, median of {PAIRS} alternating pairs")
+        print(f"chain PDF (app download):            {pdf_s * 1000:8.1f} ms")
+        print(f"floor (bare WeasyPrint, same HTML):  {floor_s * 1000:8.1f} ms")
+        print(f"organisation page:                   {org_s * 1000:8.1f} ms")
+        print(f"a team's results page:               {team_s * 1000:8.1f} ms")
+        print(f"chain_pdf_ratio={pdf_ratio:.3f} (spread {pdf_spread:.3f}; goal <= 1.2)")
+        print(f"org_page_ratio={page_ratio:.3f} (spread {page_spread:.3f}; goal <= 3)")
+        return 0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
