@@ -27,6 +27,23 @@ def _num(value) -> str:
     return str(rounded(value, 1)).rstrip("0").rstrip(".")
 
 
+def _svg_open(width: float, height: float, kind: str, title: str) -> list[str]:
+    """The opening of every chart: viewBox, role, accessible name and <title>."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'class="chart chart-{kind}" role="img" aria-label="{escape(title)}" '
+        'font-family="IBM Plex Sans, DejaVu Sans, sans-serif">',
+        f"<title>{escape(title)}</title>",
+    ]
+
+
+def _scale_x(left: float, right: float, scale_min: int, scale_max: int):
+    """Where a score lies on a horizontal scale axis from ``left`` to ``right``."""
+    def x_of(value) -> float:
+        return left + (right - left) * (float(value) - scale_min) / (scale_max - scale_min)
+    return x_of
+
+
 def _wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
@@ -63,12 +80,7 @@ def radar(
         r = radius * (float(value) - scale_min) / (scale_max - scale_min)
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart chart-radar" role="img" aria-label="{escape(title)}" '
-        'font-family="IBM Plex Sans, DejaVu Sans, sans-serif">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = _svg_open(width, height, "radar", title)
     for value in range(scale_min + 1, scale_max + 1):
         ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, value) for i in range(n)))
         parts.append(f'<polygon points="{ring}" fill="none" stroke="{GRID}" stroke-width="1"/>')
@@ -157,14 +169,8 @@ def distribution(
     base = 18 + stack * dot_gap
     height = base + 32
 
-    def x_of(value) -> float:
-        return left + (right - left) * (float(value) - scale_min) / (scale_max - scale_min)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart chart-distribution" role="img" aria-label="{escape(title)}" '
-        'font-family="IBM Plex Sans, DejaVu Sans, sans-serif">',
-        f"<title>{escape(title)}</title>",
+    x_of = _scale_x(left, right, scale_min, scale_max)
+    parts = _svg_open(width, height, "distribution", title) + [
         f'<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{MUTED}" '
         'stroke-width="1.5"/>',
     ]
@@ -214,15 +220,8 @@ def levels(
     top = 16
     height = top + row_height * len(rows) + 34
 
-    def x_of(value) -> float:
-        return left + (right - left) * (float(value) - scale_min) / (scale_max - scale_min)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart chart-levels" role="img" aria-label="{escape(title)}" '
-        'font-family="IBM Plex Sans, DejaVu Sans, sans-serif">',
-        f"<title>{escape(title)}</title>",
-    ]
+    x_of = _scale_x(left, right, scale_min, scale_max)
+    parts = _svg_open(width, height, "levels", title)
     base = top + row_height * len(rows)
     for value in range(scale_min, scale_max + 1):
         x = x_of(value)

@@ -30,6 +30,28 @@ DONT_KNOW = "dk"
 REVEAL_CHOICES = ("when_revealed", "after_submit")
 
 
+def _language_field() -> RadioField:
+    """The language of an assessment or organisation: its questionnaire and its reports."""
+    return RadioField(
+        _l("Language of the questionnaire and report"),
+        choices=[SelectChoice("da", "Dansk"), SelectChoice("en", "English")],
+        default="da",
+        validators=[AnyOf(LANGUAGES, message=_l("Choose a language."))],
+        validate_choice=False,  # AnyOf gives the translated message
+    )
+
+
+def _team_answers_field() -> RadioField:
+    """Anonymous or named answers, for a team of a chain (one or many at a time)."""
+    return RadioField(
+        _l("Answers"),
+        choices=[SelectChoice("anonymous", _l("Anonymous")), SelectChoice("named", _l("Named"))],
+        default="anonymous",
+        validators=[AnyOf(("anonymous", "named"), message=_l("Choose anonymous or named."))],
+        validate_choice=False,
+    )
+
+
 def _max_length(limit: int) -> Length:
     return Length(max=limit, message=_l("Write at most %(max)d characters.", max=limit))
 
@@ -46,13 +68,7 @@ class CreateAssessmentForm(FlaskForm):
         validators=[DataRequired(_l("Write the name of the team.")), _max_length(TEAM_MAX)],
         description=_l("For example Direktionen or Chefgruppen for Social og Sundhed."),
     )
-    language = RadioField(
-        _l("Language of the questionnaire and report"),
-        choices=[SelectChoice("da", "Dansk"), SelectChoice("en", "English")],
-        default="da",
-        validators=[AnyOf(LANGUAGES, message=_l("Choose a language."))],
-        validate_choice=False,  # AnyOf gives the translated message
-    )
+    language = _language_field()
     answers = RadioField(
         _l("Answers"),
         choices=[
@@ -239,13 +255,7 @@ class OrganisationForm(FlaskForm):
                     _max_length(ORGANISATION_MAX)],
         description=_l("For example Vejle Kommune or Region Syddanmark."),
     )
-    language = RadioField(
-        _l("Language of the questionnaire and report"),
-        choices=[SelectChoice("da", "Dansk"), SelectChoice("en", "English")],
-        default="da",
-        validators=[AnyOf(LANGUAGES, message=_l("Choose a language."))],
-        validate_choice=False,
-    )
+    language = _language_field()
 
 
 class TeamForm(FlaskForm):
@@ -257,13 +267,7 @@ class TeamForm(FlaskForm):
         validators=[DataRequired(_l("Write the name of the team.")), _max_length(TEAM_MAX)],
         description=_l("For example Chefgruppen for Børn og Unge."),
     )
-    answers = RadioField(
-        _l("Answers"),
-        choices=[SelectChoice("anonymous", _l("Anonymous")), SelectChoice("named", _l("Named"))],
-        default="anonymous",
-        validators=[AnyOf(("anonymous", "named"), message=_l("Choose anonymous or named."))],
-        validate_choice=False,
-    )
+    answers = _team_answers_field()
 
 
 class TeamListForm(FlaskForm):
@@ -277,13 +281,7 @@ class TeamListForm(FlaskForm):
                        "goes on the top level."),
     )
     # Not "answers": the single-team form on the same page has that field (ids must differ).
-    list_answers = RadioField(
-        _l("Answers"),
-        choices=[SelectChoice("anonymous", _l("Anonymous")), SelectChoice("named", _l("Named"))],
-        default="anonymous",
-        validators=[AnyOf(("anonymous", "named"), message=_l("Choose anonymous or named."))],
-        validate_choice=False,
-    )
+    list_answers = _team_answers_field()
 
 
 class LevelForm(FlaskForm):
