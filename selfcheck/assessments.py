@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from . import scoring
 from .content import Questionnaire, Theme, document_hash, parse_questionnaire
@@ -193,17 +193,33 @@ def add_members(session: Session, assessment: Assessment, members) -> int:
     return len(members)
 
 
-def _by_token(session: Session, model, column, token: str):
+def whole_assessment():
+    """Load options for everything a facilitator's page, export or report reads: members with
+    answers and comments, decisions and actions, in a fixed number of statements."""
+    return (selectinload(Assessment.participants).options(
+                selectinload(Participant.answers), selectinload(Participant.comments)),
+            selectinload(Assessment.decisions), selectinload(Assessment.actions))
+
+
+def load_whole(session: Session, assessment_id: int) -> Assessment:
+    return session.scalars(select(Assessment).where(Assessment.id == assessment_id)
+                           .options(*whole_assessment())).one()
+
+
+def _by_token(session: Session, model, column, token: str, options=()):
     if not token or len(token) > 100:
         return None
-    found = session.scalars(select(model).where(column == hash_token(token))).first()
+    found = session.scalars(select(model).where(column == hash_token(token))
+                            .options(*options)).first()
     if found is None or not matches(token, getattr(found, column.key)):
         return None
     return found
 
 
 def find_by_facilitator_token(session: Session, token: str) -> Assessment | None:
-    return _by_token(session, Assessment, Assessment.facilitator_token_hash, token)
+    """The assessment of a facilitator link, loaded whole: its pages read every part of it."""
+    return _by_token(session, Assessment, Assessment.facilitator_token_hash, token,
+                     whole_assessment())
 
 
 def find_by_join_token(session: Session, token: str) -> Assessment | None:

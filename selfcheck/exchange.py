@@ -120,10 +120,15 @@ def _action_dict(action) -> dict[str, Any]:
 
 def history_entries(assessment) -> tuple[HistoryEntry, ...]:
     """Results of the earlier assessments this one follows up, oldest first, exact."""
-    from .assessments import results
+    from sqlalchemy.orm import object_session
 
+    from .assessments import load_whole, results
+
+    session = object_session(assessment)
     chain = []
-    earlier = assessment.previous
+    earlier = None
+    if assessment.previous_id is not None:
+        earlier = load_whole(session, assessment.previous_id) if session else assessment.previous
     while earlier is not None and len(chain) < HISTORY_MAX:
         result = results(earlier)
         chain.append(HistoryEntry(
@@ -137,7 +142,10 @@ def history_entries(assessment) -> tuple[HistoryEntry, ...]:
             statements={q.question_id: (t.theme_id, q.mean) for t in result.themes
                         for q in t.questions},
         ))
-        earlier = earlier.previous
+        if earlier.previous_id is None:
+            earlier = None
+        else:
+            earlier = load_whole(session, earlier.previous_id) if session else earlier.previous
     return tuple(reversed(chain))
 
 

@@ -46,7 +46,7 @@ class Assessment(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     questionnaire: Mapped[dict[str, Any]] = mapped_column(JSON)
     questionnaire_hash: Mapped[str] = mapped_column(String(64))
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"), index=True)
     facilitator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     join_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The short join code (tokens.join_code_for), hashed; NULL for assessments made before codes.
@@ -127,7 +127,8 @@ class Participant(Base):
     __tablename__ = "participant"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"),
+                                               index=True)
     resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(100))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -193,7 +194,8 @@ class Action(Base):
     __tablename__ = "action"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"),
+                                               index=True)
     theme_id: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(100), default="")
