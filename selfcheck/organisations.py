@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from . import assessments, scoring
 from .chain import ChainResult, TeamInput, compare_chain
@@ -109,11 +109,13 @@ def load_chain(session: Session, organisation_id: int, *, with_answers: bool = F
     if with_answers:  # for the export: every answer and comment, still in fixed statements
         participants = participants.options(selectinload(Participant.answers),
                                             selectinload(Participant.comments))
+    # The questionnaire snapshot (about 46 KB of JSON per team) is loaded only for a hash not
+    # parsed yet (assessments.questionnaire_of); the teams of a chain share one.
     return session.scalars(
         select(Organisation).where(Organisation.id == organisation_id).options(
             selectinload(Organisation.levels).selectinload(Level.teams).options(
-                participants, selectinload(Assessment.decisions),
-                selectinload(Assessment.actions),
+                *(() if with_answers else (defer(Assessment.questionnaire),)), participants,
+                selectinload(Assessment.decisions), selectinload(Assessment.actions),
             ))
     ).one()
 
