@@ -120,9 +120,9 @@ def test_a_whole_meeting(live_server, new_page, tmp_path):
     # Close answering; the team still records its view and its actions.
     facilitator.goto(results_url)
     facilitator.get_by_role("button", name="Luk for svar").click()
-    assert "Svar er lukket." in facilitator.inner_text("main")
+    assert "Der er lukket for svar." in facilitator.inner_text("main")
     facilitator.goto(results_url + "/workshop/1")
-    assert "Svar er lukket" in facilitator.inner_text("main")
+    assert "Der er lukket for svar" in facilitator.inner_text("main")
     facilitator.get_by_label("Aftalt score").select_option("3.5")
     facilitator.get_by_label("Note").fill("Vi er enige om at starte her.")
     facilitator.get_by_role("button", name="Gem teamets vurdering").click()

@@ -93,7 +93,7 @@ def test_a_code_only_joins_and_expires_when_answering_closes(app, facilitator, d
     assert "Ingen åben selvevaluering har den kode." in html_text(response)
     assert client.get(f"/kode/{code}").status_code == 404
     text = html_text(facilitator.results())
-    assert "Svar er lukket." in text and "koden virker ikke længere" in text
+    assert "Der er lukket for svar." in text and "koden virker ikke længere" in text
     assert facilitator.post("reopen").status_code == 302
     assert join_by_code(app, code)[1].status_code == 302
 
@@ -265,7 +265,7 @@ def test_the_workshop_keeps_working_after_answering_closes(app, questionnaire, d
     url = f"{facilitator.results_url}/workshop/1"
     page = facilitator.client.get(url)
     text = html_text(page)
-    assert "Svar er lukket: medlemmernes svar ændrer sig ikke længere." in text
+    assert "Der er lukket for svar: medlemmernes svar ændrer sig ikke længere." in text
     assert "Gem teamets vurdering" in text and "Tilføj handlingen" in text
     token = csrf_token(page.get_data(as_text=True))
     assert facilitator.client.post(f"{url}/decision", data={
