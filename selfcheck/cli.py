@@ -331,12 +331,21 @@ def _read_export(file: Path, organisation_only: bool = False):
             from None
 
 
+def _pdf_from_file(whose: str):
+    """The arguments of an offline report command: FILE, -o OUTPUT and --lang."""
+    def decorate(command):
+        command = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                               help=f"Language of the report (default: the {whose}'s).")(command)
+        command = click.option("-o", "--output", type=click.Path(dir_okay=False,
+                                                                 path_type=Path),
+                               required=True, help="Where to write the PDF.")(command)
+        return click.argument("file", type=click.Path(exists=True, dir_okay=False,
+                                                      path_type=Path))(command)
+    return decorate
+
+
 @main.command("chain-report")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the PDF.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="Language of the report (default: the organisation's).")
+@_pdf_from_file("organisation")
 def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
     """Build the leadership chain's PDF offline from an organisation's exported JSON file."""
     from datetime import date
@@ -353,11 +362,7 @@ def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
 
 
 @main.command("report")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the PDF.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="Language of the report (default: the assessment's).")
+@_pdf_from_file("assessment")
 def report_command(file: Path, output: Path, lang: str | None) -> None:
     """Build the PDF report offline from an exported JSON file."""
     from datetime import date
