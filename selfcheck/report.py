@@ -232,16 +232,32 @@ def renderer_version() -> str:
 
 
 class ReportCache:
-    """Rendered PDFs on disk, keyed by a hash of everything the report shows."""
+    """Rendered PDFs on disk, keyed by a hash of everything the report shows.
+
+    Each file name starts with its assessment's scope (``assessment-12-…``), so deleting
+    an assessment can remove every PDF rendered of it (:meth:`forget`).
+    """
 
     def __init__(self, folder: Path, keep: int = 200):
         self.folder = Path(folder)
         self.keep = keep
 
     @staticmethod
-    def key(content_hash: str, lang: str, today: date) -> str:
-        raw = f"{content_hash}|{lang}|{today.isoformat()}|{renderer_version()}"
-        return hashlib.sha256(raw.encode()).hexdigest()
+    def scope(assessment_id: int) -> str:
+        return f"assessment-{int(assessment_id)}"
+
+    @staticmethod
+    def key(scope: str, content_hash: str, lang: str, today: date, brand: str = "") -> str:
+        raw = f"{content_hash}|{lang}|{today.isoformat()}|{renderer_version()}|{brand}"
+        return f"{scope}-{hashlib.sha256(raw.encode()).hexdigest()}"
+
+    def forget(self, scope: str) -> int:
+        """Remove every PDF cached for ``scope``; returns how many there were."""
+        removed = 0
+        for path in self.folder.glob(f"{scope}-*.pdf"):
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
 
     def get(self, key: str) -> bytes | None:
         path = self.folder / f"{key}.pdf"
