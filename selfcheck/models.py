@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -235,6 +236,15 @@ class Account(Base):
 
     branding: Mapped[Branding | None] = relationship()
 
+    # What Flask-Login asks of a user object (views/auth.py); kept here without importing it.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The login session's id: the account and its session secret (accounts/users.py)."""
+        return f"{self.id}:{self.session_secret}"
+
 
 class Access(Base):
     """One account's role on one assessment or one organisation (never both).
@@ -260,6 +270,9 @@ class Access(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
+    # For an organisation: whether the access also opens each team's facilitator page. Not
+    # when it came from holding the organisation's link, which never opened them.
+    covers_teams: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     account: Mapped[Account] = relationship()
@@ -282,6 +295,7 @@ class Invitation(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
+    covers_teams: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
                                                index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

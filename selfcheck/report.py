@@ -120,8 +120,12 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, Any]:
-    """Everything the report template shows; numbers from scoring.score_assessment."""
+def report_context(data: AssessmentData, lang: str, today: date,
+                   brand: Any = None) -> dict[str, Any]:
+    """Everything the report template shows; numbers from scoring.score_assessment.
+
+    ``brand`` (accounts.branding.Brand) puts a consultant's or organisation's name and
+    logo on the cover and in the page header."""
     questionnaire = data.questionnaire
     submitted = data.submitted_members
     result = scoring.score_assessment(questionnaire, [m.answers for m in submitted],
@@ -155,6 +159,7 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
     }
     return {
         "lang": lang,
+        "brand": brand,
         "data": data,
         "questionnaire": questionnaire,
         "result": result,
@@ -213,8 +218,8 @@ def html_to_pdf(html: str, fetcher=None) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def render_pdf(data: AssessmentData, lang: str, today: date) -> bytes:
-    return html_to_pdf(render_html(report_context(data, lang, today)))
+def render_pdf(data: AssessmentData, lang: str, today: date, brand: Any = None) -> bytes:
+    return html_to_pdf(render_html(report_context(data, lang, today, brand)))
 
 
 @cache

@@ -8,7 +8,8 @@ Three kinds of visitor reach an assessment's facilitator pages:
   an account. A link is a key; it works exactly as before accounts existed.
 
 Owners share, brand and delete. Everyone else runs the assessment or the chain. Access to an
-organisation covers each of its teams; a team can also be shared on its own.
+organisation covers each of its teams (``covers_teams``), except when it came from holding the
+organisation's link, which never opened a team's page; a team can also be shared on its own.
 """
 
 from __future__ import annotations
@@ -55,12 +56,12 @@ def role_on_assessment(session: Session, account: Account | None,
     if account is None:
         return None
     organisation_id = organisation_id_of(session, assessment)
-    rows = session.execute(select(Access.assessment_id, Access.role).where(
+    through_organisation = ((Access.organisation_id == organisation_id) & Access.covers_teams
+                            if organisation_id is not None else False)
+    rows = session.execute(select(Access.role).where(
         Access.account_id == account.id,
-        (Access.assessment_id == assessment.id) | (
-            (Access.organisation_id == organisation_id) if organisation_id is not None
-            else False))).all()
-    return stronger(None, *(role for _id, role in rows))
+        (Access.assessment_id == assessment.id) | through_organisation)).all()
+    return stronger(None, *(role for (role,) in rows))
 
 
 def role_on_organisation(session: Session, account: Account | None,
@@ -69,6 +70,19 @@ def role_on_organisation(session: Session, account: Account | None,
         return None
     return session.scalar(select(Access.role).where(
         Access.account_id == account.id, Access.organisation_id == organisation.id))
+
+
+def teams_opened_by(session: Session, account: Account, organisation: Organisation,
+                    teams: list[Assessment]) -> set[int]:
+    """Which of ``teams`` (of ``organisation``) the account may facilitate, in two statements."""
+    covered = session.scalar(select(Access.id).where(
+        Access.account_id == account.id, Access.organisation_id == organisation.id,
+        Access.covers_teams))
+    if covered is not None:
+        return {team.id for team in teams}
+    ids = [team.id for team in teams]
+    return set(session.scalars(select(Access.assessment_id).where(
+        Access.account_id == account.id, Access.assessment_id.in_(ids)))) if ids else set()
 
 
 def access_rows(session: Session, target: Assessment | Organisation) -> list[Access]:

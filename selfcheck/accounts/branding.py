@@ -21,7 +21,7 @@ from ..limits import ORGANISATION_MAX
 from ..models import Access, Account, Assessment, Branding, Organisation, utcnow
 from .access import OWNER, organisation_id_of
 
-LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_BYTES = 1_000_000  # 1 MB; the request itself may be 1 MiB (MAX_CONTENT_LENGTH)
 LOGO_MAX_SIDE = 4000  # pixels, either way
 LOGO_MAX_PIXELS = 12_000_000
 STORED_SIZE = (1200, 600)  # larger logos are scaled down: the cover shows them 6 cm wide

@@ -39,21 +39,34 @@ def _existing(session: Session, account: Account, target) -> Access | None:
         *(getattr(Access, key) == value for key, value in columns.items()))).first()
 
 
-def _grant(session: Session, target, account: Account, role: str) -> Access:
-    """Give ``role`` (never lowering a role the account already has); no commit."""
+def _grant(session: Session, target, account: Account, role: str,
+           covers_teams: bool = True) -> Access:
+    """Give ``role`` (never lowering what the account already has); no commit."""
     if role not in ROLES:
         raise SharingError("role")
     access = _existing(session, account, target)
     if access is None:
-        access = Access(account_id=account.id, role=role, **_target_columns(target))
+        access = Access(account_id=account.id, role=role, covers_teams=covers_teams,
+                        **_target_columns(target))
         session.add(access)
     else:
         access.role = stronger(access.role, role)
+        access.covers_teams = access.covers_teams or covers_teams
     return access
 
 
-def grant(session: Session, target, account: Account, role: str) -> Access:
-    access = _grant(session, target, account, role)
+def covers_teams(session: Session, account: Account, target) -> bool:
+    """Whether the account's own access to ``target`` opens its teams (nobody can share
+    more than they have)."""
+    if not isinstance(target, Organisation):
+        return True
+    access = _existing(session, account, target)
+    return bool(access and access.covers_teams)
+
+
+def grant(session: Session, target, account: Account, role: str, by: Account) -> Access:
+    """Give ``account`` a role on ``target``, as far as the giver's own access reaches."""
+    access = _grant(session, target, account, role, covers_teams(session, by, target))
     session.commit()
     return access
 
@@ -88,15 +101,18 @@ def has_owner(session: Session, target) -> bool:
 
 # ----------------------------------------------------------------- holding a link in an account
 
-def hold(session: Session, target, account: Account, token: str, secret_key: str) -> str:
+def hold(session: Session, target, account: Account, token: str, secret_key: str,
+         *, created: bool = False) -> str:
     """Add an assessment or organisation whose link ``token`` the account holds.
 
     The account becomes the owner when nobody owns it yet (it was made before accounts, or
     without logging in), and a facilitator otherwise. The token is kept sealed, so the
-    workspace can show the join link and code again. Returns the role given.
+    workspace can show the join link and code again. An organisation's link never opened
+    its teams' pages, so holding it does not either, unless the account just ``created`` the
+    organisation. Returns the role given.
     """
     role = FACILITATOR if has_owner(session, target) else OWNER
-    _grant(session, target, account, role)
+    _grant(session, target, account, role, covers_teams=created)
     sealed = seal(token, secret_key)
     if isinstance(target, Organisation):
         target.token_sealed = sealed
@@ -114,6 +130,7 @@ def invite(session: Session, target, role: str, created_by: Account) -> str:
         raise SharingError("role")
     token = new_token()
     session.add(Invitation(token_hash=hash_token(token), role=role, created_by_id=created_by.id,
+                           covers_teams=covers_teams(session, created_by, target),
                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
                            **_target_columns(target)))
     session.commit()
@@ -140,7 +157,7 @@ def accept(session: Session, invitation: Invitation, account: Account) -> Access
     target = (session.get(Organisation, invitation.organisation_id)
               if invitation.organisation_id is not None
               else session.get(Assessment, invitation.assessment_id))
-    access = _grant(session, target, account, invitation.role)
+    access = _grant(session, target, account, invitation.role, invitation.covers_teams)
     session.delete(invitation)
     session.commit()
     return access

@@ -97,11 +97,6 @@ def log_out_everywhere(session: Session, account: Account) -> None:
     session.commit()
 
 
-def session_id(account: Account) -> str:
-    """What the login session stores: the account and its current session secret."""
-    return f"{account.id}:{account.session_secret}"
-
-
 def from_session_id(session: Session, value: str) -> Account | None:
     """The account a login session belongs to, if its secret is still the current one."""
     number, _, secret = (value or "").partition(":")
