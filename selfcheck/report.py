@@ -177,11 +177,13 @@ def report_context(data: AssessmentData, lang: str, today: date,
         "weighted": [(question, question.weight) for question in questionnaire.questions
                      if question.weight != 1],
         "fmt": fmt,
-        "font_dir": (STATIC_DIR / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf").as_uri(),
     }
 
 
 # ----------------------------------------------------------------------------- rendering
+
+
+FONT_DIR = STATIC_DIR / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf"
 
 
 @cache
@@ -202,6 +204,8 @@ def _environment(lang: str) -> Environment:
     env.globals["format_date"] = lambda value: format_date(value, format="medium", locale=lang)
     env.globals["rounded"] = rounded
     env.globals["format_day"] = lambda value: format_day(value, lang)
+    # Every report (the team's and the chain's) embeds the app's own IBM Plex Sans.
+    env.globals["font_dir"] = FONT_DIR.as_uri()
     return env
 
 

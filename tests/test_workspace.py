@@ -75,7 +75,7 @@ def test_the_workspace_filters_by_client_and_status(app, consultant):
     assert "Region Midt · Koncernledelsen" in by_client and "Direktionen" not in by_client
     by_status = html_text(consultant.client.get("/w?status=closed"))
     assert "Aarhus Kommune · Direktionen" in by_status and "Koncernledelsen" not in by_status
-    assert "Lukket" in by_status
+    assert "Lukket for svar" in by_status
     nothing = html_text(consultant.client.get("/w?client=Aarhus+Kommune&status=open"))
     assert "Intet passer til filteret." in nothing
     odd = consultant.client.get("/w?status=%00&client=" + "x" * 5000)
@@ -187,6 +187,9 @@ def test_the_account_page_never_shows_the_link_and_removing_access_closes_it(sha
 
 def test_the_last_owner_cannot_be_removed(shared, db):
     owner_row = db.scalars(select(Access).where(Access.role == "owner")).one()
+    page = shared["owner"].client.get(f"/w/a/{shared['id']}/access").get_data(as_text=True)
+    removable = re.findall(r'/access/(\d+)/remove', page)
+    assert len(removable) == 1 and int(removable[0]) != owner_row.id  # only the facilitator
     response = shared["owner"].form_post(f"/w/a/{shared['id']}/access/{owner_row.id}/remove",
                                          page_url=f"/w/a/{shared['id']}/access")
     assert response.status_code == 302

@@ -141,9 +141,10 @@ def _page_url(kind: str, number: int) -> str:
 
 def _access_page(kind, number, target, *, share_form=None, invite_form=None, invitation=None,
                  status=200):
+    rows = access.access_rows(get_session(), target)
     return render_template(
         "workspace/access.html", kind=kind, number=number, target=target,
-        title=_title(target), rows=access.access_rows(get_session(), target),
+        title=_title(target), rows=rows, owners=sum(row.role == access.OWNER for row in rows),
         share_form=share_form or ShareForm(formdata=None),
         invite_form=invite_form or InviteForm(formdata=None, prefix="invite"),
         form=EmptyForm(formdata=None), invitation=invitation,
