@@ -142,12 +142,18 @@ def test_login_starts_a_new_session(app, consultant):
     person.client.get("/login")
     with person.client.session_transaction() as session:
         session["planted"] = "by someone else"
-        before = dict(session)
+        session["sid"] = "chosen by an attacker"
+        session["lang"] = "en"
     assert person.login().status_code == 302
     with person.client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"].startswith("1:")
-        assert session.get("_id") and session["_id"] != before.get("_id")
+        first = session["sid"]
+        assert len(first) >= 20 and first != "chosen by an attacker"
+        assert session["lang"] == "en"  # the language choice is kept
+    assert person.login().status_code == 302
+    with person.client.session_transaction() as session:
+        assert session["sid"] != first
 
 
 def test_logout(app, consultant):

@@ -88,11 +88,15 @@ def _account_key() -> str:
 
 
 def _start_session(account) -> None:
-    """A fresh session for the account: nothing from before the login survives."""
+    """A fresh session for the account: nothing from before the login survives, and the
+    session gets a new random identifier (``sid``), so no two logins share one."""
+    import secrets
+
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
+    session["sid"] = secrets.token_urlsafe(16)
     login_user(account)
 
 
