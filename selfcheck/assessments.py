@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from . import scoring
 from .content import Questionnaire, Theme, document_hash, parse_questionnaire
@@ -201,9 +201,9 @@ def whole_assessment():
             selectinload(Assessment.decisions), selectinload(Assessment.actions))
 
 
-def load_whole(session: Session, assessment_id: int) -> Assessment:
+def load_whole(session: Session, assessment_id: int) -> Assessment | None:
     return session.scalars(select(Assessment).where(Assessment.id == assessment_id)
-                           .options(*whole_assessment())).one()
+                           .options(*whole_assessment())).one_or_none()
 
 
 def _by_token(session: Session, model, column, token: str, options=()):
@@ -216,10 +216,14 @@ def _by_token(session: Session, model, column, token: str, options=()):
     return found
 
 
-def find_by_facilitator_token(session: Session, token: str) -> Assessment | None:
-    """The assessment of a facilitator link, loaded whole: its pages read every part of it."""
-    return _by_token(session, Assessment, Assessment.facilitator_token_hash, token,
-                     whole_assessment())
+def find_by_facilitator_token(session: Session, token: str, whole: bool = True
+                              ) -> Assessment | None:
+    """The assessment of a facilitator link, loaded whole: its pages read every part of it.
+
+    ``whole=False`` reads the one row (without the questionnaire snapshot), for a page that
+    may need nothing else, such as a cached PDF."""
+    options = whole_assessment() if whole else (defer(Assessment.questionnaire),)
+    return _by_token(session, Assessment, Assessment.facilitator_token_hash, token, options)
 
 
 def find_by_join_token(session: Session, token: str) -> Assessment | None:

@@ -126,6 +126,10 @@ def check_command(path: Path | None, strict: bool) -> None:
     click.echo(f"Warnings: {len(found)}")
 
 
+#: Requests a gunicorn worker serves before it is replaced (selfcheck serve).
+MAX_REQUESTS = 1000
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -148,6 +152,10 @@ def serve_command(host: str, port: int, workers: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            # A backstop against memory that native libraries keep: each worker is replaced
+            # after about a thousand requests (jitter, so they do not all restart at once).
+            self.cfg.set("max_requests", MAX_REQUESTS)
+            self.cfg.set("max_requests_jitter", MAX_REQUESTS // 10)
 
         def load(self):
             return _create_app()

@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    from . import revisions
+
+    revisions.install(app.extensions["db_sessionmaker"])
     app.teardown_appcontext(_close_session)
 
 

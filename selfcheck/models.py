@@ -69,6 +69,8 @@ class Assessment(Base):
     # The facilitator token encrypted with the app's secret key (tokens.seal), kept only for an
     # assessment held by an account, so the workspace can show its join link and code again.
     facilitator_token_sealed: Mapped[str | None] = mapped_column(String(300))
+    # Bumped by every change the report shows (revisions.py); the PDF cache is keyed on it.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="assessment", order_by="Participant.id", cascade="all, delete-orphan"

@@ -58,3 +58,50 @@ def test_a_page_costs_the_same_for_4_and_for_48_members(app, questionnaire, path
         counts.append(statements(app, facilitator.client, url))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12, counts
+
+
+def test_a_cached_pdf_costs_one_statement_for_4_and_48_members(app, questionnaire):
+    counts = []
+    for members in (4, 48):
+        facilitator = team(app, questionnaire, members)
+        url = facilitator.results_url + "/report.pdf"
+        first = facilitator.client.get(url)
+        assert first.status_code == 200
+        counts.append(statements(app, facilitator.client, url))
+        assert facilitator.client.get(url).data == first.data
+    assert counts == [1, 1]
+
+
+def test_every_change_the_report_shows_makes_a_new_revision(app, questionnaire, db):
+    from sqlalchemy import select
+
+    from selfcheck.models import Assessment
+
+    from .conftest import csrf_token
+
+    facilitator = Facilitator(app).create(answers="named")
+
+    def revision() -> int:
+        db.expire_all()
+        return db.scalars(select(Assessment.revision)).one()
+
+    seen = [revision()]
+    member = Member(app, facilitator.join_url()).join("Anne")
+    seen.append(revision())  # a member joined
+    theme = questionnaire.themes[0]
+    member.post_step(1, {q.id: 3 for q in theme.questions}, "En kommentar")
+    seen.append(revision())  # answers and a comment
+    member.answer_all(questionnaire, {q.id: 4 for q in questionnaire.questions})
+    member.submit()
+    seen.append(revision())
+    workshop = f"{facilitator.results_url}/workshop/1"
+    page = facilitator.client.get(workshop)
+    facilitator.client.post(f"{workshop}/current", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert revision() == seen[-1]  # moving the workshop along is not shown in the report
+    facilitator.client.post(f"{workshop}/decision", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "consensus": "3"})
+    seen.append(revision())
+    facilitator.post("close")
+    seen.append(revision())
+    assert seen == sorted(set(seen)), seen  # each step a new, higher revision

@@ -104,8 +104,27 @@ def save_branding(session: Session, owner: Account | Organisation, name: str,
     elif remove_logo:
         branding.logo, branding.logo_type = None, None
     branding.updated_at = utcnow()
+    _new_revisions(session, owner)
     session.commit()
     return branding
+
+
+def _new_revisions(session: Session, owner: Account | Organisation) -> None:
+    """The reports that may carry this branding are new (revisions.py keys the PDF cache)."""
+    from .. import revisions
+    from ..models import Level
+
+    if isinstance(owner, Organisation):
+        organisation_ids = [owner.id]
+        direct: list[int] = []
+    else:
+        held = session.execute(select(Access.assessment_id, Access.organisation_id).where(
+            Access.account_id == owner.id, Access.role == OWNER)).all()
+        direct = [a for a, _o in held if a is not None]
+        organisation_ids = [o for _a, o in held if o is not None]
+    teams = list(session.scalars(select(Assessment.id).join(Level).where(
+        Level.organisation_id.in_(organisation_ids)))) if organisation_ids else []
+    revisions.bump(session, set(direct) | set(teams))
 
 
 @dataclass(frozen=True)

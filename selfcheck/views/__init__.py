@@ -39,12 +39,12 @@ def use_assessment_language(assessment: Assessment) -> None:
     g.assessment_lang = assessment.language
 
 
-def assessment_for_facilitator(token: str) -> Assessment:
+def assessment_for_facilitator(token: str, whole: bool = True) -> Assessment:
     """The assessment the facilitator key opens (guards.open_assessment); how it was opened
     (role, real token) is kept in ``g.opened`` for the page."""
     from .guards import open_assessment
 
-    assessment, g.opened = open_assessment(token)
+    assessment, g.opened = open_assessment(token, whole)
     use_assessment_language(assessment)
     return assessment
 

@@ -102,16 +102,18 @@ def participation(token: str):
 @bp.get("/f/<token>/report.pdf")
 def report_pdf(token: str):
     """The PDF report in the page's language; rendered once, then served from the cache."""
-    assessment = assessment_for_facilitator(token)
+    assessment = assessment_for_facilitator(token, whole=False)
     lang = str(get_locale())
     today = date.today()
-    document = exchange.export_assessment(assessment)
-    brand = brand_for_assessment(get_session(), assessment)
     cache = report.ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
-    key = cache.key(cache.scope(assessment.id), exchange.content_hash(document), lang, today,
-                    brand.fingerprint if brand else "")
+    # The revision changes with everything the report shows (revisions.py), so a cached
+    # download needs no more than the lookup of the assessment.
+    key = cache.key(cache.scope(assessment.id), f"revision {assessment.revision}", lang, today)
     pdf = cache.get(key)
     if pdf is None:
+        assessment = assessments.load_whole(get_session(), assessment.id)
+        document = exchange.export_assessment(assessment)
+        brand = brand_for_assessment(get_session(), assessment)
         pdf = report.render_pdf(exchange.load_export(document), lang, today, brand)
         cache.put(key, pdf)
     name = report.filename(assessment.organisation, assessment.team, today)

@@ -51,13 +51,15 @@ def _account_key(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def open_assessment(key: str) -> tuple[Assessment, Opened]:
-    """The assessment ``key`` opens, and how; 404 when it opens nothing for this visitor."""
+def open_assessment(key: str, whole: bool = True) -> tuple[Assessment, Opened]:
+    """The assessment ``key`` opens, and how; 404 when it opens nothing for this visitor.
+
+    ``whole`` loads its members, answers, decisions and actions too (assessments.py)."""
     session = get_session()
     account = current_account()
     number = _account_key(key)
     if number is None:
-        assessment = assessments.find_by_facilitator_token(session, key)
+        assessment = assessments.find_by_facilitator_token(session, key, whole)
         if assessment is None:
             abort(404)
         role = access.stronger(access.LINK, access.role_on_assessment(session, account,
@@ -65,7 +67,8 @@ def open_assessment(key: str) -> tuple[Assessment, Opened]:
         return assessment, Opened(role, key, False)
     if account is None:
         abort(login_redirect())
-    assessment = session.get(Assessment, number)
+    assessment = (assessments.load_whole(session, number) if whole
+                  else session.get(Assessment, number))
     role = access.role_on_assessment(session, account, assessment) if assessment else None
     if role is None:
         abort(404)

@@ -1,0 +1,98 @@
+"""Every change to what an assessment's report shows bumps its revision number.
+
+The PDF cache is keyed on (assessment, revision, language, day, templates), so a cached
+download costs one statement, the lookup, instead of loading the whole assessment to hash
+it. One flush hook catches every change made through the ORM, wherever it is made: a new
+answer or comment, a member removed, a decision, an action, closing or reopening, access
+that changes whose branding the report carries. Moving the workshop to another
+recommendation does not count: the report does not show it. A change also bumps the
+follow-ups that show this assessment as their history.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import (
+    Access,
+    Action,
+    Answer,
+    Assessment,
+    Level,
+    Participant,
+    ThemeComment,
+    ThemeDecision,
+)
+
+#: Assessment columns the report does not show; changing only these is not a new revision.
+UNSHOWN = frozenset({"workshop_theme_id", "revision", "facilitator_token_sealed"})
+HISTORY_DEPTH = 10  # follow-ups show at most this many earlier assessments (limits.HISTORY_MAX)
+
+
+def install(factory: sessionmaker) -> None:
+    event.listen(factory, "before_flush", _before_flush)
+
+
+def bump(session: Session, assessment_ids: set[int]) -> None:
+    """Give these assessments (and their follow-ups) a new revision, in this flush."""
+    ids = set(assessment_ids)
+    frontier = set(ids)
+    for _ in range(HISTORY_DEPTH):
+        if not frontier:
+            break
+        with session.no_autoflush:
+            frontier = set(session.scalars(select(Assessment.id).where(
+                Assessment.previous_id.in_(frontier)))) - ids
+        ids |= frontier
+    for assessment_id in sorted(ids):
+        with session.no_autoflush:
+            assessment = session.get(Assessment, assessment_id)
+        if assessment is not None:
+            assessment.revision = Assessment.revision + 1  # atomic in SQL
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    changed: set[int] = set()
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            changed |= _assessments_touched(session, obj)
+    if changed:
+        bump(session, changed)
+
+
+def _assessments_touched(session: Session, obj) -> set[int]:
+    if isinstance(obj, Assessment):
+        if obj in session.new or obj.id is None:
+            return set()
+        state = inspect(obj)
+        if obj in session.dirty and not any(
+                state.attrs[name].history.has_changes()
+                for name in [prop.key for prop in state.mapper.column_attrs]
+                if name not in UNSHOWN):
+            return set()
+        return {obj.id} if obj not in session.deleted else set()
+    if isinstance(obj, Participant):
+        return _one(obj.assessment_id if obj.assessment_id is not None
+                    else getattr(obj.assessment, "id", None))
+    if isinstance(obj, (Answer, ThemeComment)):
+        participant = obj.participant if obj.participant_id is None else session.get(
+            Participant, obj.participant_id)
+        if participant is None:
+            return set()
+        return _one(participant.assessment_id if participant.assessment_id is not None
+                    else getattr(participant.assessment, "id", None))
+    if isinstance(obj, (ThemeDecision, Action)):
+        return _one(obj.assessment_id if obj.assessment_id is not None
+                    else getattr(obj.assessment, "id", None))
+    if isinstance(obj, Access):  # the owner decides whose branding the report carries
+        if obj.assessment_id is not None:
+            return {obj.assessment_id}
+        if obj.organisation_id is not None:
+            return set(session.scalars(select(Assessment.id).join(Level).where(
+                Level.organisation_id == obj.organisation_id)))
+    return set()
+
+
+def _one(assessment_id: int | None) -> set[int]:
+    return {assessment_id} if assessment_id is not None else set()
