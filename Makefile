@@ -53,9 +53,15 @@ test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check selfcheck tests
 	$(BIN)/python -m pytest
 
-# Speed of the PDF report as ratios against bare WeasyPrint in the same run (see the script).
-bench: $(VENV)/.installed runtime-deps
+# Speed as ratios measured in the same run, the two sides alternating (bench/pairs.py):
+# the PDF against bare WeasyPrint, the step page against a bare Flask route (wrk), 50 members
+# at once, pages under PDF load, the results page with 10 000 assessments, the chain.
+BENCH_PACKAGES := $(RUNTIME_PACKAGES) wrk
+bench: $(VENV)/.installed
+	$(call install_missing,$(BENCH_PACKAGES))
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_serve.py
+	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_chain.py
 
 check: $(VENV)/.installed
