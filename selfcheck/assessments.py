@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from . import scoring
 from .content import Questionnaire, Theme, document_hash, parse_questionnaire
@@ -231,7 +231,12 @@ def find_by_join_token(session: Session, token: str) -> Assessment | None:
 
 
 def find_participant(session: Session, token: str) -> Participant | None:
-    return _by_token(session, Participant, Participant.resume_token_hash, token)
+    """A member by their personal link, with the assessment, answers and comments that every
+    member page reads, in three statements. The questionnaire snapshot (about 46 KB of JSON)
+    is not read: questionnaire_of parses it once per hash and keeps it."""
+    return _by_token(session, Participant, Participant.resume_token_hash, token, (
+        joinedload(Participant.assessment).defer(Assessment.questionnaire),
+        selectinload(Participant.answers), selectinload(Participant.comments)))
 
 
 def join(session: Session, assessment: Assessment, display_name: str | None) -> tuple[

@@ -6,6 +6,8 @@ theme, with the scale's labels and "don't know", plus an optional comment.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -156,8 +158,12 @@ class _AnswerRequired:
             raise ValidationError(_l('Choose an answer, or "Don\'t know".'))
 
 
+@lru_cache(maxsize=256)
 def step_form_class(theme: Theme, scale: Scale, lang: str) -> type[StepForm]:
-    """A StepForm subclass with one radio group per statement of ``theme``."""
+    """A StepForm subclass with one radio group per statement of ``theme``.
+
+    Made once per theme, scale and language (the questionnaire is frozen): building the
+    class on every request was a visible part of a member's step page."""
     choices = [SelectChoice(str(p.value), p.label.get(lang)) for p in scale.points]
     choices.append(SelectChoice(DONT_KNOW, scale.dont_know.get(lang)))
     attributes = {"theme": theme}

@@ -35,3 +35,54 @@ def test_db_upgrade_command(app, runner):
     result = runner.invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Database ready: sqlite:///")
+
+
+def test_upgrading_keeps_every_row(tmp_path, app, questionnaire):
+    """Migrations that copy a table on SQLite (batch mode) must not cascade-delete the rows
+    that point at it: an upgrade from 0005 keeps organisations, levels, teams and answers."""
+    import json
+
+    from sqlalchemy import text
+
+    from selfcheck.content import document_hash
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    upgrade_database(url, "0005")
+    document = app.extensions["questionnaire_document"]
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO organisation (id, name, language, token_hash, created_at) "
+            "VALUES (1, 'Vejle Kommune', 'da', 'h1', '2026-01-05 10:00:00')"))
+        connection.execute(text(
+            "INSERT INTO level (id, organisation_id, position, name_da, name_en) "
+            "VALUES (1, 1, 1, 'Direktion', 'Board')"))
+        connection.execute(text(
+            "INSERT INTO assessment (id, organisation, team, language, anonymous, status, "
+            "created_at, questionnaire, questionnaire_hash, facilitator_token_hash, "
+            "join_token_hash, join_code_attempt, reveal, level_id) VALUES (1, 'Vejle Kommune', "
+            "'Direktionen', 'da', 1, 'open', '2026-01-05 10:00:00', :document, :hash, 'f1', "
+            "'j1', 0, 'when_revealed', 1)"),
+            {"document": json.dumps(document), "hash": document_hash(document)})
+        connection.execute(text(
+            "INSERT INTO participant (id, assessment_id, resume_token_hash, started_at) "
+            "VALUES (1, 1, 'r1', '2026-01-05 10:00:00')"))
+        connection.execute(text(
+            "INSERT INTO answer (participant_id, question_id, value, updated_at) "
+            "VALUES (1, :question, 4, '2026-01-05 10:00:00')"),
+            {"question": questionnaire.questions[0].id})
+        connection.execute(text(
+            "INSERT INTO action (assessment_id, theme_id, text, owner, status, created_at, "
+            "updated_at) VALUES (1, 'purpose', 'Tal om målene', '', 'planned', "
+            "'2026-01-05 10:00:00', '2026-01-05 10:00:00')"))
+    tables = ("organisation", "level", "assessment", "participant", "answer", "action")
+
+    def counts() -> dict[str, int]:
+        with engine.connect() as connection:
+            return {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                    for t in tables}
+
+    assert counts() == dict.fromkeys(tables, 1)
+    upgrade_database(url)
+    assert counts() == dict.fromkeys(tables, 1)
+    engine.dispose()
