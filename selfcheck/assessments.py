@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import scoring
 from .content import Questionnaire, Theme, document_hash, parse_questionnaire
@@ -25,6 +25,7 @@ from .models import (
     Answer,
     Assessment,
     Participant,
+    QuestionnaireSnapshot,
     ThemeComment,
     ThemeDecision,
     utcnow,
@@ -68,9 +69,9 @@ def create_assessment(
     reveal: str = "when_revealed",
     previous: Assessment | None = None,
 ) -> tuple[Assessment, Links]:
-    assessment, links = _new_assessment(document, organisation=organisation, team=team,
-                                        language=language, anonymous=anonymous, reveal=reveal,
-                                        previous=previous)
+    assessment, links = _new_assessment(session, document, organisation=organisation,
+                                        team=team, language=language, anonymous=anonymous,
+                                        reveal=reveal, previous=previous)
     assign_join_code(session, assessment, links.facilitator_token)
     session.add(assessment)
     session.commit()
@@ -105,7 +106,24 @@ def find_by_join_code(session: Session, typed: str) -> Assessment | None:
     return found if found is not None and found.is_open else None
 
 
-def _new_assessment(document: Mapping[str, Any], *, organisation: str, team: str,
+def store_snapshot(session: Session, document: Mapping[str, Any]) -> str:
+    """Make sure the questionnaire is stored (once per distinct file); returns its hash.
+
+    INSERT … ON CONFLICT DO NOTHING, so two requests storing the same file at the same
+    moment do not clash (SQLite and PostgreSQL both have it)."""
+    key = document_hash(document)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(QuestionnaireSnapshot).values(hash=key, document=dict(document))
+                    .on_conflict_do_nothing(index_elements=["hash"]))
+    return key
+
+
+def _new_assessment(session: Session, document: Mapping[str, Any], *, organisation: str,
+                    team: str,
                     language: str, anonymous: bool, reveal: str = "when_revealed",
                     previous: Assessment | None = None,
                     facilitator_token: str | None = None) -> tuple[Assessment, Links]:
@@ -119,8 +137,7 @@ def _new_assessment(document: Mapping[str, Any], *, organisation: str, team: str
         anonymous=anonymous,
         reveal=reveal,
         status="open",
-        questionnaire=dict(document),
-        questionnaire_hash=document_hash(document),
+        questionnaire_hash=store_snapshot(session, document),
         previous_id=previous.id if previous else None,
         facilitator_token_hash=hash_token(facilitator_token),
         join_token_hash=hash_token(join_token),
@@ -152,7 +169,7 @@ def import_document(session: Session, document: Mapping[str, Any], data, *,
     """Create an assessment from a validated export (exchange.load_export), in one commit."""
     meta = document["assessment"]
     assessment, links = _new_assessment(
-        data.questionnaire_document, organisation=data.organisation, team=data.team,
+        session, data.questionnaire_document, organisation=data.organisation, team=data.team,
         language=data.language, anonymous=data.anonymous, facilitator_token=facilitator_token)
     assessment.status = data.status if data.status in ("open", "closed") else "open"
     assessment.created_at = datetime.fromisoformat(data.created_at)
@@ -220,9 +237,9 @@ def find_by_facilitator_token(session: Session, token: str, whole: bool = True
                               ) -> Assessment | None:
     """The assessment of a facilitator link, loaded whole: its pages read every part of it.
 
-    ``whole=False`` reads the one row (without the questionnaire snapshot), for a page that
-    may need nothing else, such as a cached PDF."""
-    options = whole_assessment() if whole else (defer(Assessment.questionnaire),)
+    ``whole=False`` reads the one row, for a page that may need nothing else, such as a
+    cached PDF."""
+    options = whole_assessment() if whole else ()
     return _by_token(session, Assessment, Assessment.facilitator_token_hash, token, options)
 
 
@@ -235,7 +252,7 @@ def find_participant(session: Session, token: str) -> Participant | None:
     member page reads, in three statements. The questionnaire snapshot (about 46 KB of JSON)
     is not read: questionnaire_of parses it once per hash and keeps it."""
     return _by_token(session, Participant, Participant.resume_token_hash, token, (
-        joinedload(Participant.assessment).defer(Assessment.questionnaire),
+        joinedload(Participant.assessment),
         selectinload(Participant.answers), selectinload(Participant.comments)))
 
 

@@ -22,11 +22,11 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from . import assessments, scoring
 from .chain import ChainResult, TeamInput, compare_chain
-from .content import Questionnaire, document_hash
+from .content import Questionnaire
 from .limits import ORGANISATION_MAX, TEAM_MAX
 from .models import Answer, Assessment, Level, Organisation, Participant, utcnow
 from .tokens import hash_token, join_code_for, join_token_for, matches, new_token
@@ -109,12 +109,12 @@ def load_chain(session: Session, organisation_id: int, *, with_answers: bool = F
     if with_answers:  # for the export: every answer and comment, still in fixed statements
         participants = participants.options(selectinload(Participant.answers),
                                             selectinload(Participant.comments))
-    # The questionnaire snapshot (about 46 KB of JSON per team) is loaded only for a hash not
-    # parsed yet (assessments.questionnaire_of); the teams of a chain share one.
+    # The teams of a chain share one questionnaire snapshot (models.QuestionnaireSnapshot),
+    # read only for a hash not parsed yet (assessments.questionnaire_of), or for the export.
     return session.scalars(
         select(Organisation).where(Organisation.id == organisation_id).options(
             selectinload(Organisation.levels).selectinload(Level.teams).options(
-                *(() if with_answers else (defer(Assessment.questionnaire),)), participants,
+                *((selectinload(Assessment.snapshot),) if with_answers else ()), participants,
                 selectinload(Assessment.decisions), selectinload(Assessment.actions),
             ))
     ).one()
@@ -198,7 +198,7 @@ def add_teams(session: Session, organisation: Organisation, organisation_token: 
         assessment = Assessment(
             organisation=organisation.name, team=name, language=team.language,
             anonymous=team.anonymous, reveal="when_revealed", status="open",
-            questionnaire=dict(document), questionnaire_hash=document_hash(document),
+            questionnaire_hash=assessments.store_snapshot(session, document),
             facilitator_token_hash=hash_token(facilitator_token),
             join_token_hash=hash_token(join_token_for(facilitator_token)),
             team_nonce=nonce)
@@ -347,7 +347,7 @@ def start_follow_up(session: Session, organisation: Organisation, organisation_t
             nonce = secrets.token_hex(16)
             facilitator_token = team_facilitator_token(token, nonce)
             assessment, _links = assessments._new_assessment(
-                document, organisation=team.organisation, team=team.team,
+                session, document, organisation=team.organisation, team=team.team,
                 language=team.language, anonymous=team.anonymous, reveal=team.reveal,
                 previous=team, facilitator_token=facilitator_token)
             assessment.team_nonce = nonce
