@@ -30,6 +30,8 @@ from selfcheck.models import Action, Assessment, Participant
 from .conftest import QUESTIONS_FILE, Facilitator, Member, csrf_token, html_text
 from .test_exchange import answers_csv, load, post_csv, row_counts
 
+pytestmark = pytest.mark.both_databases
+
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
