@@ -96,11 +96,14 @@ def report_pdf(token: str):
     cache = report.ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
     key = cache.key(exchange.content_hash(document), lang, today)
     pdf = cache.get(key)
+    hit = pdf is not None
     if pdf is None:
         pdf = report.render_pdf(exchange.load_export(document), lang, today)
         cache.put(key, pdf)
     name = report.filename(assessment.organisation, assessment.team, today)
     response = make_response(pdf)
+    # Says whether this instance rendered the PDF or found it (perhaps another's) in the cache.
+    response.headers["X-Report-Cache"] = "hit" if hit else "miss"
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
