@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -158,3 +159,26 @@ def test_a_nul_in_an_imported_csv_is_refused(app, db, questionnaire):
     assert "line 2: the file contains a NUL character (\\x00); save it as CSV UTF-8" in \
         html_text(response)
     assert count(db, Participant) == 0
+
+
+def test_a_nul_in_an_imported_organisation_is_refused_with_its_path(app, db, runner, tmp_path):
+    from selfcheck.cli import main
+    from selfcheck.models import Organisation
+
+    result = runner.invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    organisation_url = re.search(r"/o/\S+", result.output).group(0)
+    client = app.test_client()
+    document = json.loads(client.get(f"{organisation_url}/export.json").data)
+    document["organisation"]["name"] = "Vejle\x00 Kommune"
+    document["levels"][1]["name_en"] = "Heads\x00"
+    document["levels"][0]["teams"][0]["assessment"]["organisation"] = "\x00"
+    path = tmp_path / "organisation.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    before = (count(db, Organisation), count(db, Assessment))
+    result = runner.invoke(main, ["import", str(path)])
+    assert result.exit_code == 1
+    for where in ("organisation.name", "levels[1].name_en",
+                  "levels[0].teams[0].assessment.organisation"):
+        assert f"{where}: {exchange.NUL_PROBLEM}" in result.output
+    assert (count(db, Organisation), count(db, Assessment)) == before
