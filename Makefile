@@ -33,7 +33,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed runtime-deps
 	$(BIN)/selfcheck check
 	$(BIN)/selfcheck db upgrade
-	$(BIN)/selfcheck serve --host $(HOST) --port $(PORT)
+	SELFCHECK_SIGNUP=$${SELFCHECK_SIGNUP:-open} $(BIN)/selfcheck serve --host $(HOST) --port $(PORT)
 
 define install_missing
 	@missing=""; for p in $(1); do \

@@ -149,7 +149,7 @@ def filename(organisation: str, today: date) -> str:
 
 
 def report_context(data: OrganisationData, questionnaire: Questionnaire, lang: str,
-                   today: date) -> dict[str, Any]:
+                   today: date, brand: Any = None) -> dict[str, Any]:
     result = compare(data, questionnaire)
     gettext = _translations(lang).gettext
     level_charts = {}
@@ -166,7 +166,8 @@ def report_context(data: OrganisationData, questionnaire: Questionnaire, lang: s
             rows, value_labels=labels,
             title=gettext("%(theme)s by level") % {"theme": theme.title.get(lang)}))
     return {
-        "lang": lang, "data": data, "questionnaire": questionnaire, "result": result,
+        "lang": lang, "brand": brand, "data": data, "questionnaire": questionnaire,
+        "result": result,
         "level_charts": level_charts, "fmt": lambda value, digits=1: fmt(value, lang, digits),
         "report_date": format_date(today, format="long", locale=lang),
         "threshold": scoring.ANONYMITY_THRESHOLD, "shown": PROBLEMS_SHOWN,
@@ -179,8 +180,8 @@ def render_html(context: dict[str, Any]) -> str:
 
 
 def render_pdf(data: OrganisationData, lang: str, today: date,
-               fallback: Questionnaire | None = None) -> bytes:
+               fallback: Questionnaire | None = None, brand: Any = None) -> bytes:
     questionnaire = data.questionnaire or fallback
     if questionnaire is None:
         raise exchange.ExchangeError(["levels: the organisation has no teams yet"])
-    return html_to_pdf(render_html(report_context(data, questionnaire, lang, today)))
+    return html_to_pdf(render_html(report_context(data, questionnaire, lang, today, brand)))

@@ -379,3 +379,93 @@ def report_command(file: Path, output: Path, lang: str | None) -> None:
     pdf = report.render_pdf(data, lang or data.language, date.today())
     output.write_bytes(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")
+
+
+# ----------------------------------------------------------------------------- accounts
+
+@main.group("user")
+def user_group() -> None:
+    """Accounts for facilitators and consultants (an administrator's commands)."""
+
+
+def _password_problem_text(code: str) -> str:
+    from .accounts.passwords import PASSWORD_MAX, PASSWORD_MIN
+
+    return {
+        "email": "that is not an e-mail address",
+        "taken": "an account with that e-mail address already exists",
+        "too_short": f"the password must have at least {PASSWORD_MIN} characters",
+        "too_long": f"the password must have at most {PASSWORD_MAX} characters",
+        "control": "the password contains a character that cannot be typed",
+        "common": "the password is on a list of common passwords",
+        "guessable": "the password is too easy to guess; add a few more words",
+    }.get(code, code)
+
+
+def _prompt_password() -> str:
+    return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+
+
+@user_group.command("add")
+@click.argument("email")
+@with_appcontext
+def user_add_command(email: str) -> None:
+    """Create an account for EMAIL; asks for the password twice."""
+    from .accounts import users
+    from .db import get_session
+
+    _require_schema()
+    if users.normalise_email(email) is None:
+        raise click.ClickException(_password_problem_text("email"))
+    if users.find_by_email(get_session(), email) is not None:
+        raise click.ClickException(_password_problem_text("taken"))
+    try:
+        account = users.create_account(get_session(), email, _prompt_password())
+    except users.AccountError as exc:
+        raise click.ClickException(_password_problem_text(exc.code)) from None
+    click.echo(f"Account created: {account.email}")
+
+
+@user_group.command("set-password")
+@click.argument("email")
+@with_appcontext
+def user_set_password_command(email: str) -> None:
+    """Give EMAIL's account a new password; every login of the account ends."""
+    from .accounts import users
+    from .db import get_session
+
+    _require_schema()
+    account = users.find_by_email(get_session(), email)
+    if account is None:
+        raise click.ClickException(f"no account has the e-mail address {email[:254]!r}")
+    try:
+        users.set_password(get_session(), account, _prompt_password())
+    except users.AccountError as exc:
+        raise click.ClickException(_password_problem_text(exc.code)) from None
+    click.echo(f"Password changed for {account.email}; it is logged out everywhere.")
+
+
+@main.command("purge")
+@click.option("--days", type=click.IntRange(1, 36500),
+              help="Delete what was closed more than this many days ago "
+                   "(default: SELFCHECK_RETENTION_DAYS).")
+@with_appcontext
+def purge_command(days: int | None) -> None:
+    """Delete closed assessments (and finished organisations) older than the retention time.
+
+    Meant for cron, e.g. every night: `selfcheck purge`. Prints what it deleted."""
+    from .accounts import retention
+    from .db import get_session
+    from .report import ReportCache
+
+    _require_schema()
+    days = days or current_app.config.get("RETENTION_DAYS")
+    if not days:
+        raise click.ClickException("no retention time: set SELFCHECK_RETENTION_DAYS or pass "
+                                   "--days")
+    cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
+    done = retention.purge(get_session(), int(days), cache)
+    click.echo(f"Deleted {done.assessments} assessment(s) and {done.organisations} "
+               f"organisation(s) closed more than {days} days ago: {done.members} member(s), "
+               f"{done.answers} answer(s), {done.comments} comment(s), {done.actions} "
+               f"action(s), {done.pdfs} saved PDF(s).")

@@ -23,10 +23,17 @@ ENVIRONMENT = {
     "SELFCHECK_PUBLIC_URL": "PUBLIC_URL",
     "SELFCHECK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "SELFCHECK_REPORT_CACHE_DIR": "REPORT_CACHE_DIR",
+    "SELFCHECK_SIGNUP": "SIGNUP",
+    "SELFCHECK_SMTP_URL": "SMTP_URL",
+    "SELFCHECK_MAIL_FROM": "MAIL_FROM",
+    "SELFCHECK_RETENTION_DAYS": "RETENTION_DAYS",
 }
 
 #: Settings that are whole numbers, with their allowed range.
-WHOLE_NUMBERS = {"TRUSTED_PROXIES": (0, 5)}
+WHOLE_NUMBERS = {"TRUSTED_PROXIES": (0, 5), "RETENTION_DAYS": (1, 36500)}
+
+#: Settings that take one of a few words.
+CHOICES = {"SIGNUP": ("open", "closed")}
 
 
 class ConfigError(Exception):
@@ -54,8 +61,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Where members reach the app (https://selfcheck.example.dk); unset: the address the
         # facilitator's browser used.
         "PUBLIC_URL": None,
-        # Flask-Limiter's storage for the join-code counters (memory:// when not given and the
-        # database is SQLite; see ratelimit.py and check_shared).
+        # RATELIMIT_STORAGE_URI (Flask-Limiter's storage) has no default here: unset, it is
+        # memory:// with SQLite (ratelimit.py) and refused with a database server (check_shared).
+        # Whether anyone may create an account ("open"), or only an administrator with
+        # `selfcheck user add` ("closed"). `make run` opens it.
+        "SIGNUP": "closed",
+        # Where password reset links are sent from; unset: an administrator resets passwords.
+        "SMTP_URL": None,
+        "MAIL_FROM": "selfcheck@localhost",
+        # `selfcheck purge` deletes assessments closed longer ago than this; unset: never.
+        "RETENTION_DAYS": None,
     }
 
 
@@ -73,6 +88,18 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
                 raise ConfigError(f"{name} must be a whole number from {low} to {high}, "
                                   f"not {value[:40]!r}")
             settings[key] = int(value)
+        elif key in CHOICES:
+            if value.strip() not in CHOICES[key]:
+                raise ConfigError(f"{name} must be one of {', '.join(CHOICES[key])}, "
+                                  f"not {value[:40]!r}")
+            settings[key] = value.strip()
+        elif key == "SMTP_URL":
+            from .accounts.mail import check_url
+
+            problem = check_url(value.strip())
+            if problem:
+                raise ConfigError(f"{name} {problem}")
+            settings[key] = value.strip()
         elif key == "PUBLIC_URL":
             settings[key] = _public_url(name, value)
         else:

@@ -13,14 +13,17 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -63,6 +66,9 @@ class Assessment(Base):
     reveal: Mapped[str] = mapped_column(String(20), default="when_revealed",
                                         server_default="when_revealed")
     revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The facilitator token encrypted with the app's secret key (tokens.seal), kept only for an
+    # assessment held by an account, so the workspace can show its join link and code again.
+    facilitator_token_sealed: Mapped[str | None] = mapped_column(String(300))
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="assessment", order_by="Participant.id", cascade="all, delete-orphan"
@@ -98,10 +104,15 @@ class Organisation(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # As Assessment.facilitator_token_sealed: kept only once an account holds the organisation.
+    token_sealed: Mapped[str | None] = mapped_column(String(300))
+    branding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branding.id", ondelete="SET NULL"), index=True)
 
     levels: Mapped[list[Level]] = relationship(
         back_populates="organisation", order_by="Level.position", cascade="all, delete-orphan")
     previous: Mapped[Organisation | None] = relationship(remote_side="Organisation.id")
+    branding: Mapped[Branding | None] = relationship()
 
 
 class Level(Base):
@@ -206,3 +217,101 @@ class Action(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="actions")
+
+
+class Account(Base):
+    """A facilitator's or consultant's login (accounts/). Members never need one."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower case
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # Part of every login session's identity: changing it logs the account out everywhere.
+    session_secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    branding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branding.id", ondelete="SET NULL"), index=True)
+
+    branding: Mapped[Branding | None] = relationship()
+
+    # What Flask-Login asks of a user object (views/auth.py); kept here without importing it.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The login session's id: the account and its session secret (accounts/users.py)."""
+        return f"{self.id}:{self.session_secret}"
+
+
+class Access(Base):
+    """One account's role on one assessment or one organisation (never both).
+
+    ``owner`` may share, brand and delete; ``facilitator`` runs the assessment or the chain.
+    Access to an organisation covers each of its teams (accounts/access.py decides).
+    """
+
+    __tablename__ = "access"
+    __table_args__ = (
+        UniqueConstraint("account_id", "assessment_id"),
+        UniqueConstraint("account_id", "organisation_id"),
+        CheckConstraint("(assessment_id IS NULL) <> (organisation_id IS NULL)",
+                        name="access_one_target"),
+        CheckConstraint("role IN ('owner', 'facilitator')", name="access_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                            index=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    # For an organisation: whether the access also opens each team's facilitator page. Not
+    # when it came from holding the organisation's link, which never opened them.
+    covers_teams: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    account: Mapped[Account] = relationship()
+
+
+class Invitation(Base):
+    """A one-time link that gives whoever opens it (logged in) a role; stored hashed."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        CheckConstraint("(assessment_id IS NULL) <> (organisation_id IS NULL)",
+                        name="invitation_one_target"),
+        CheckConstraint("role IN ('owner', 'facilitator')", name="invitation_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    covers_teams: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                               index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Branding(Base):
+    """A name and a logo for the PDF cover and page header (accounts/branding.py).
+
+    The logo is stored only after Pillow decoded it and wrote it again as PNG or JPEG.
+    """
+
+    __tablename__ = "branding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(20))  # image/png or image/jpeg
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -120,8 +120,12 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, Any]:
-    """Everything the report template shows; numbers from scoring.score_assessment."""
+def report_context(data: AssessmentData, lang: str, today: date,
+                   brand: Any = None) -> dict[str, Any]:
+    """Everything the report template shows; numbers from scoring.score_assessment.
+
+    ``brand`` (accounts.branding.Brand) puts a consultant's or organisation's name and
+    logo on the cover and in the page header."""
     questionnaire = data.questionnaire
     submitted = data.submitted_members
     result = scoring.score_assessment(questionnaire, [m.answers for m in submitted],
@@ -155,6 +159,7 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
     }
     return {
         "lang": lang,
+        "brand": brand,
         "data": data,
         "questionnaire": questionnaire,
         "result": result,
@@ -172,11 +177,13 @@ def report_context(data: AssessmentData, lang: str, today: date) -> dict[str, An
         "weighted": [(question, question.weight) for question in questionnaire.questions
                      if question.weight != 1],
         "fmt": fmt,
-        "font_dir": (STATIC_DIR / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf").as_uri(),
     }
 
 
 # ----------------------------------------------------------------------------- rendering
+
+
+FONT_DIR = STATIC_DIR / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf"
 
 
 @cache
@@ -197,6 +204,8 @@ def _environment(lang: str) -> Environment:
     env.globals["format_date"] = lambda value: format_date(value, format="medium", locale=lang)
     env.globals["rounded"] = rounded
     env.globals["format_day"] = lambda value: format_day(value, lang)
+    # Every report (the team's and the chain's) embeds the app's own IBM Plex Sans.
+    env.globals["font_dir"] = FONT_DIR.as_uri()
     return env
 
 
@@ -213,8 +222,8 @@ def html_to_pdf(html: str, fetcher=None) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def render_pdf(data: AssessmentData, lang: str, today: date) -> bytes:
-    return html_to_pdf(render_html(report_context(data, lang, today)))
+def render_pdf(data: AssessmentData, lang: str, today: date, brand: Any = None) -> bytes:
+    return html_to_pdf(render_html(report_context(data, lang, today, brand)))
 
 
 @cache
@@ -238,6 +247,9 @@ class ReportCache:
     file system), so any instance serves another's render. A PDF is written to a unique
     temporary file and renamed into place, so a reader never sees half a file, and two
     instances rendering the same key at once each rename a whole, identical file.
+
+    Each file name starts with its assessment's scope (``assessment-12-…``), so deleting
+    an assessment can remove every PDF rendered of it (:meth:`forget`).
     """
 
     def __init__(self, folder: Path, keep: int = 200):
@@ -245,9 +257,21 @@ class ReportCache:
         self.keep = keep
 
     @staticmethod
-    def key(content_hash: str, lang: str, today: date) -> str:
-        raw = f"{content_hash}|{lang}|{today.isoformat()}|{renderer_version()}"
-        return hashlib.sha256(raw.encode()).hexdigest()
+    def scope(assessment_id: int) -> str:
+        return f"assessment-{int(assessment_id)}"
+
+    @staticmethod
+    def key(scope: str, content_hash: str, lang: str, today: date, brand: str = "") -> str:
+        raw = f"{content_hash}|{lang}|{today.isoformat()}|{renderer_version()}|{brand}"
+        return f"{scope}-{hashlib.sha256(raw.encode()).hexdigest()}"
+
+    def forget(self, scope: str) -> int:
+        """Remove every PDF cached for ``scope``; returns how many there were."""
+        removed = 0
+        for path in self.folder.glob(f"{scope}-*.pdf"):
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.pdf"

@@ -68,3 +68,36 @@ def show_code(code: str) -> str:
 def matches(token: str, stored_hash: str) -> bool:
     """Constant-time comparison of a presented token with a stored hash."""
     return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+def _sealing_key(secret_key: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"selfcheck sealed tokens").derive(secret_key.encode("utf-8"))
+    return base64.urlsafe_b64encode(key)
+
+
+def seal(token: str, secret_key: str) -> str:
+    """``token`` encrypted with a key derived from the app's secret key (Fernet).
+
+    Only for links held by an account: the workspace must show an assessment's join
+    link and code again, and those derive from the facilitator token. A copy of the
+    database without the secret key still opens nothing.
+    """
+    from cryptography.fernet import Fernet
+
+    return Fernet(_sealing_key(secret_key)).encrypt(token.encode("utf-8")).decode("ascii")
+
+
+def unseal(sealed: str | None, secret_key: str) -> str | None:
+    """The token inside ``sealed``, or None if there is none or the secret key changed."""
+    from cryptography.fernet import Fernet, InvalidToken
+
+    if not sealed:
+        return None
+    try:
+        return Fernet(_sealing_key(secret_key)).decrypt(sealed.encode("ascii")).decode("utf-8")
+    except (InvalidToken, ValueError):
+        return None

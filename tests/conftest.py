@@ -319,3 +319,69 @@ def axe_violations(page) -> list[str]:
         targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
         lines.append(f"{violation['id']}: {violation['help']} at {targets}")
     return lines
+
+
+# --------------------------------------------------------------------- accounts
+
+PASSWORD = "korrekt hest batteri hæfteklamme"
+
+
+class Consultant:
+    """An account holder in their own browser (own cookies): signs up or logs in."""
+
+    def __init__(self, app, email: str, password: str = PASSWORD):
+        self.app = app
+        self.client = app.test_client()
+        self.email = email
+        self.password = password
+
+    def form_post(self, url: str, data: dict | None = None, page_url: str | None = None,
+                  **kwargs):
+        page = self.client.get(page_url or url)
+        payload = {"csrf_token": csrf_token(page.get_data(as_text=True)), **(data or {})}
+        return self.client.post(url, data=payload, **kwargs)
+
+    def signup(self):
+        signup = self.app.config["SIGNUP"]
+        self.app.config["SIGNUP"] = "open"
+        try:
+            response = self.form_post("/signup", {"email": self.email,
+                                                  "password": self.password})
+        finally:
+            self.app.config["SIGNUP"] = signup
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return self
+
+    def login(self, password: str | None = None):
+        return self.form_post("/login", {"email": self.email,
+                                         "password": password or self.password})
+
+    def create_assessment(self, organisation="Aarhus Kommune", team="Direktionen") -> tuple[
+            int, str]:
+        """Create an assessment while logged in: (its id, its facilitator token)."""
+        response = self.form_post("/new", {"organisation": organisation, "team": team,
+                                           "language": "da", "answers": "anonymous",
+                                           "reveal": "when_revealed"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        token = response.headers["Location"].rsplit("/f/", 1)[1]
+        with self.app.app_context():
+            from selfcheck.assessments import find_by_facilitator_token
+            from selfcheck.db import get_session
+
+            return find_by_facilitator_token(get_session(), token).id, token
+
+    def create_organisation(self, name="Eksempel Kommune") -> tuple[int, str]:
+        response = self.form_post("/o/new", {"name": name, "language": "da"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        token = response.headers["Location"].rsplit("/o/", 1)[1]
+        with self.app.app_context():
+            from selfcheck.db import get_session
+            from selfcheck.organisations import find_by_token
+
+            return find_by_token(get_session(), token).id, token
+
+
+@pytest.fixture
+def consultant(app):
+    """A signed-up, logged-in account: konsulent@example.dk."""
+    return Consultant(app, "konsulent@example.dk").signup()

@@ -129,6 +129,16 @@ def test_exact_arithmetic_and_breaks_in_the_pure_comparison(questionnaire):
         (2, "Afdeling 2", "anonymous_below_threshold")]
 
 
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The base names of the fonts a PDF embeds (without WeasyPrint's subset prefix)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
 def test_the_export_and_the_chain_pdf_carry_the_same_numbers(chain, runner, tmp_path,
                                                               questionnaire):
     client, url, _html = chain
@@ -148,6 +158,11 @@ def test_the_export_and_the_chain_pdf_carry_the_same_numbers(chain, runner, tmp_
                                 PdfReader(io.BytesIO(pdf_path.read_bytes())).pages).split())
     web = client.get(f"{url}/report.pdf")
     assert web.status_code == 200 and web.data.startswith(b"%PDF")
+    # the text is in the app's own font, as in the team's report (the charts, drawn as
+    # images, take the system's sans-serif for their labels)
+    for pdf in (web.data, pdf_path.read_bytes()):
+        assert {"IBM-Plex-Sans", "IBM-Plex-Sans-Semi-Bold", "IBM-Plex-Sans-Bold"} <= \
+            embedded_fonts(pdf)
     first = questionnaire.themes[0].title.da
     assert f"{first}: Direktion 4,3, Chefgruppe 3,0 (1,3 point fra hinanden)" in offline
     assert "Afdeling 2 (Afdelingsledere): anonyme svar fra 2 medlemmer" in offline

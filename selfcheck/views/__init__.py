@@ -6,15 +6,25 @@ import re
 
 from flask import Flask, abort, current_app, g
 
-from .. import assessments
-from ..db import get_session
 from ..models import Assessment
 
 
 def init_app(app: Flask) -> None:
-    from . import answer, code, errors, facilitate, organisations, start, workshop
+    from . import (
+        answer,
+        auth,
+        code,
+        errors,
+        facilitate,
+        organisations,
+        start,
+        workshop,
+        workspace,
+    )
 
-    for module in (start, answer, code, facilitate, workshop, organisations, errors):
+    auth.init_app(app)
+    for module in (start, answer, code, facilitate, workshop, organisations, errors, auth,
+                   workspace):
         app.register_blueprint(module.bp)
     app.register_blueprint(organisations.org)
 
@@ -30,9 +40,11 @@ def use_assessment_language(assessment: Assessment) -> None:
 
 
 def assessment_for_facilitator(token: str) -> Assessment:
-    assessment = assessments.find_by_facilitator_token(get_session(), token)
-    if assessment is None:
-        abort(404)
+    """The assessment the facilitator key opens (guards.open_assessment); how it was opened
+    (role, real token) is kept in ``g.opened`` for the page."""
+    from .guards import open_assessment
+
+    assessment, g.opened = open_assessment(token)
     use_assessment_language(assessment)
     return assessment
 

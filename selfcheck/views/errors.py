@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -22,6 +22,7 @@ TITLES = {
 
 EXPLANATIONS = {
     404: lambda: _("The link may be mistyped or incomplete. Check that you copied the whole link."),
+    413: lambda: _("A file can be at most 1 MB. Save it smaller and try again."),
     429: lambda: _("Wait a few minutes and try again. Check the code on the screen carefully."),
     500: lambda: _("Nothing you did caused this. Try again in a moment."),
 }
@@ -29,9 +30,13 @@ EXPLANATIONS = {
 
 def render_error(code: int, description: str | None):
     title = TITLES.get(code, TITLES[400])()
+    explanation = EXPLANATIONS.get(code, lambda: None)()
+    if code == 429 and request.blueprint == "auth":
+        explanation = _("Too many failed attempts to log in. Wait a few minutes and try again, "
+                        "or ask the administrator to set a new password.")
     return render_template(
         "errors/error.html", code=code, title=title, description=description,
-        explanation=EXPLANATIONS.get(code, lambda: None)(),
+        explanation=explanation,
     ), code
 
 

@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -20,13 +21,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import assessments, charts, exchange, qr, report, scoring, tables
+from ..accounts.branding import brand_for_assessment
 from ..db import get_session
 from ..forms import EmptyForm, UploadForm
 from ..limits import MEMBERS_MAX
 from ..progress import build_progress
-from ..tokens import join_token_for, show_code
 from . import assessment_for_facilitator, current_document, require_open
-from .links import invitation_text, public_url, reminder_text, short_code_address
+from .links import (
+    invitation_text,
+    join_details,
+    public_url,
+    reminder_text,
+    short_code_address,
+)
+from .workspace import hold_if_logged_in, workspace_panel
 
 bp = Blueprint("facilitate", __name__)
 
@@ -37,9 +45,7 @@ def results(token: str):
     questionnaire = assessments.questionnaire_of(assessment)
     result = assessments.results(assessment)
     visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
-    join_url = public_url("answer.join", token=join_token_for(token))
-    code = assessments.join_code_of(assessment, token)
-    shown_code = show_code(code) if code else None
+    join_url, shown_code = join_details(assessment, g.opened.token)
     waiting = [p.display_name for p in assessment.participants
                if p.submitted_at is None and p.display_name]
     lang = str(get_locale())
@@ -54,14 +60,21 @@ def results(token: str):
         participants=assessment.participants,
         token=token,
         join_url=join_url,
-        facilitator_url=public_url("facilitate.results", token=token),
+        # A page opened through an account (/f/a12) never shows the link itself, so taking
+        # an account's access away also takes the page away.
+        facilitator_url=None if g.opened.by_account else public_url("facilitate.results",
+                                                                     token=token),
         code=shown_code,
         code_address=short_code_address(),
         invitations={other: invitation_text(assessment, join_url, shown_code, other)
-                     for other in (lang, *(x for x in ("da", "en") if x != lang))},
-        reminder=reminder_text(assessment, waiting, join_url, lang) if waiting else None,
+                     for other in (lang, *(x for x in ("da", "en") if x != lang))}
+        if join_url else {},
+        reminder=reminder_text(assessment, waiting, join_url, lang)
+        if waiting and join_url else None,
         member_form=EmptyForm(formdata=None),
-        qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
+        qr_code=qr.qr_svg(join_url, _("QR code with the join link")) if join_url else None,
+        opened=g.opened,
+        workspace=workspace_panel(assessment, g.opened),
         decisions={d.theme_id: d for d in assessment.decisions},
         progress=build_progress(questionnaire, result, exchange.history_entries(assessment)),
         statement_detail=True,  # the page has room for the statement table; the PDF does not
@@ -93,12 +106,14 @@ def report_pdf(token: str):
     lang = str(get_locale())
     today = date.today()
     document = exchange.export_assessment(assessment)
+    brand = brand_for_assessment(get_session(), assessment)
     cache = report.ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
-    key = cache.key(exchange.content_hash(document), lang, today)
+    key = cache.key(cache.scope(assessment.id), exchange.content_hash(document), lang, today,
+                    brand.fingerprint if brand else "")
     pdf = cache.get(key)
     hit = pdf is not None
     if pdf is None:
-        pdf = report.render_pdf(exchange.load_export(document), lang, today)
+        pdf = report.render_pdf(exchange.load_export(document), lang, today, brand)
         cache.put(key, pdf)
     name = report.filename(assessment.organisation, assessment.team, today)
     response = make_response(pdf)
@@ -160,7 +175,8 @@ def follow_up(token: str):
     assessment = assessment_for_facilitator(token)
     if assessment.is_open:
         abort(409, description=_("Close the self-assessment before you start a follow-up."))
-    _new, links = assessments.start_follow_up(get_session(), assessment, current_document())
+    new, links = assessments.start_follow_up(get_session(), assessment, current_document())
+    hold_if_logged_in(new, links.facilitator_token)
     flash(_("The follow-up is ready. Send the new join link to the team, and keep the new "
             "facilitator link."), "success")
     return redirect(url_for("facilitate.results", token=links.facilitator_token))

@@ -19,6 +19,19 @@ def public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def join_details(assessment, facilitator_token: str | None) -> tuple[str | None, str | None]:
+    """The join link and the join code as shown ("ACEF 3489"), derived from the real
+    facilitator token; (None, None) when it cannot be read (guards.Opened.token)."""
+    from ..assessments import join_code_of
+    from ..tokens import join_token_for, show_code
+
+    if facilitator_token is None:
+        return None, None
+    code = join_code_of(assessment, facilitator_token)
+    return (public_url("answer.join", token=join_token_for(facilitator_token)),
+            show_code(code) if code else None)
+
+
 def public_host() -> str:
     """The host (and port) part of the public address, for "go to … /kode" on a projector."""
     address = public_url("code.enter")

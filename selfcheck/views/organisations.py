@@ -26,12 +26,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import chain_report, charts, organisations, tables
+from ..accounts.branding import brand_for_organisation
 from ..db import get_session
 from ..forms import EmptyForm, LevelForm, OrganisationForm, TeamForm, TeamListForm
 from ..scoring import ANONYMITY_THRESHOLD, band_for
 from ..tokens import show_code
 from . import current_document
+from .guards import open_organisation
 from .links import public_url
+from .workspace import hold_if_logged_in, team_pages_for, workspace_panel
 
 bp = Blueprint("organisations", __name__)
 org = Blueprint("organisation", __name__, url_prefix="/o/<token>")
@@ -46,6 +49,7 @@ def new():
             ("Direktion", "Executive board")]
         organisation, token = organisations.create_organisation(
             get_session(), name=form.name.data, language=form.language.data, levels=levels)
+        hold_if_logged_in(organisation, token)
         flash(_("The organisation is ready. Save its link: it is the key to the comparison."),
               "success")
         return redirect(url_for("organisation.page", token=token))
@@ -54,19 +58,22 @@ def new():
 
 @org.url_value_preprocessor
 def load_organisation(_endpoint, values):
-    token = values.pop("token")
-    found = organisations.find_by_token(get_session(), token)
-    if found is None:
-        abort(404)
-    g.organisation_token = token
+    key = values.pop("token")
+    found, g.opened = open_organisation(key)
+    if g.opened.token is None:
+        abort(409, description=_("The organisation's link cannot be read, because the app's "
+                                 "secret key has changed. Open the organisation once with "
+                                 "its link."))
+    g.organisation_key = key  # in the URL: the link's token, or a<id> for an account
+    g.organisation_token = g.opened.token  # the real token, from which team links derive
     g.organisation = organisations.load_chain(get_session(), found.id)
     g.assessment_lang = g.organisation.language
 
 
 @org.url_defaults
 def add_token(endpoint, values):
-    if "token" not in values and g.get("organisation_token"):
-        values["token"] = g.organisation_token
+    if "token" not in values and g.get("organisation_key"):
+        values["token"] = g.organisation_key
 
 
 def _page(*, team_form=None, list_form=None, level_form=None, status=200):
@@ -107,7 +114,9 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
         theme_charts=theme_charts, lang=lang,
         links={link.team.id: link for link in organisations.team_links(
             organisation, g.organisation_token)},
-        organisation_url=public_url("organisation.page"),
+        organisation_url=None if g.opened.by_account else public_url("organisation.page"),
+        workspace=workspace_panel(organisation, g.opened),
+        team_pages=team_pages_for(organisation),
         level_names=[level.name(lang) for level in levels],
         band_of=lambda score: band_for(score, questionnaire.bands),
         fmt=lambda value, digits=1: chain_report.fmt(value, lang, digits),
@@ -121,6 +130,8 @@ def page():
 
 
 def _created_page(created):
+    for team in created:  # teams made while logged in belong to the account, one by one
+        hold_if_logged_in(team.assessment, team.facilitator_token)
     lang = str(get_locale())
     rows = [(team, public_url("facilitate.results", token=team.facilitator_token),
              public_url("answer.join", token=team.join_token),
@@ -217,8 +228,9 @@ def follow_up():
     """Start the next round for the whole chain; answering closes on this one."""
     if not EmptyForm().validate_on_submit():
         abort(400, description=_("The form's security check failed. Reload the page."))
-    _new, token = organisations.start_follow_up(get_session(), g.organisation,
-                                                g.organisation_token, current_document())
+    new, token = organisations.start_follow_up(get_session(), g.organisation,
+                                               g.organisation_token, current_document())
+    hold_if_logged_in(new, token)
     flash(_("The follow-up of the whole chain is ready: every team has a new self-assessment "
             "that follows up its own. Save this organisation's new link, and send the teams "
             "their new join links and codes."), "success")
@@ -257,7 +269,8 @@ def report_pdf():
     document = _export_document()
     data = chain_report.load_organisation_export(document, trusted=True)
     pdf = chain_report.render_pdf(data, str(get_locale()), date.today(),
-                                  fallback=current_app.extensions["questionnaire"])
+                                  fallback=current_app.extensions["questionnaire"],
+                                  brand=brand_for_organisation(get_session(), g.organisation))
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     name = chain_report.filename(g.organisation.name, date.today())

@@ -20,6 +20,7 @@ from ..content import LANGUAGES
 from ..db import get_session
 from ..forms import CreateAssessmentForm, EmptyForm, UploadForm
 from . import current_document, safe_next
+from .workspace import hold_if_logged_in
 
 bp = Blueprint("start", __name__)
 
@@ -36,7 +37,7 @@ def new():
     if request.method == "GET":
         form.language.data = session.get("lang") or form.language.default
     if form.validate_on_submit():
-        _assessment, links = assessments.create_assessment(
+        assessment, links = assessments.create_assessment(
             get_session(),
             current_document(),
             organisation=form.organisation.data,
@@ -45,6 +46,7 @@ def new():
             anonymous=form.answers.data == "anonymous",
             reveal=form.reveal.data,
         )
+        hold_if_logged_in(assessment, links.facilitator_token)
         flash(_("The self-assessment is ready. Send the join link to your team."), "success")
         return redirect(url_for("facilitate.results", token=links.facilitator_token))
     status = 400 if form.is_submitted() else 200
@@ -67,7 +69,8 @@ def import_file():
         except exchange.ExchangeError as exc:
             problems = exchange.shown(exc.problems)
         else:
-            _assessment, links = assessments.import_document(get_session(), document, data)
+            assessment, links = assessments.import_document(get_session(), document, data)
+            hold_if_logged_in(assessment, links.facilitator_token)
             flash(_("The self-assessment is imported."), "success")
             return redirect(url_for("facilitate.results", token=links.facilitator_token))
     else:

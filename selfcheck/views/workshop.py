@@ -12,7 +12,17 @@ and actions can be recorded after answering has closed.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -20,9 +30,8 @@ from .. import assessments, charts, qr, scoring
 from ..db import get_session
 from ..forms import ActionForm, DecisionForm, EmptyForm, SuggestionPickForm
 from ..limits import ACTIONS_MAX
-from ..tokens import join_token_for, show_code
 from . import assessment_for_facilitator, safe_next
-from .links import public_url, short_code_address
+from .links import join_details, short_code_address
 
 bp = Blueprint("workshop", __name__)
 
@@ -274,12 +283,11 @@ def reveal(token: str, action: str):
 def invite(token: str):
     """The join code, the short address and the QR code, large enough for a projector."""
     assessment = assessment_for_facilitator(token)
-    join_url = public_url("answer.join", token=join_token_for(token))
-    code = assessments.join_code_of(assessment, token)
+    join_url, code = join_details(assessment, g.opened.token)
     return render_template(
         "workshop/invite.html", assessment=assessment, join_url=join_url, token=token,
-        code=show_code(code) if code else None, code_address=short_code_address(),
-        qr_code=qr.qr_svg(join_url, _("QR code with the join link")),
+        code=code, code_address=short_code_address(),
+        qr_code=qr.qr_svg(join_url, _("QR code with the join link")) if join_url else None,
         submitted=len(assessments.submitted(assessment)),
         started=len(assessment.participants),
     )
