@@ -54,8 +54,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Where members reach the app (https://selfcheck.example.dk); unset: the address the
         # facilitator's browser used.
         "PUBLIC_URL": None,
-        # Flask-Limiter's storage for the join-code counters (memory:// when not given and the
-        # database is SQLite; see ratelimit.py and check_shared).
+        # RATELIMIT_STORAGE_URI (Flask-Limiter's storage) has no default here: unset, it is
+        # memory:// with SQLite (ratelimit.py) and refused with a database server (check_shared).
     }
 
 
