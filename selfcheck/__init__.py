@@ -20,10 +20,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, instance_relative_config=True, template_folder=str(templates_dir()))
     app.config.from_mapping(config.defaults(app.instance_path))
-    if test_config is None:
-        app.config.from_mapping(config.from_environment())
-    else:
-        app.config.from_mapping(test_config)
+    given = config.from_environment() if test_config is None else test_config
+    config.check_shared(given)
+    app.config.from_mapping(given)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
 

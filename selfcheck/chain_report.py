@@ -96,6 +96,8 @@ def load_organisation_export(document: Any, *, trusted: bool = False) -> Organis
             or not isinstance(meta.get("created_at"), str):
         problems.append("organisation: needs a name (1–200 characters), language da or en "
                         "and created_at")
+    elif not trusted:
+        problems += exchange.nul_problems(meta, ("organisation",))
     raw_levels = document.get("levels")
     if not isinstance(raw_levels, list) or not 1 <= len(raw_levels) <= MAX_LEVELS:
         raise exchange.ExchangeError(problems + [f"levels: a list of 1–{MAX_LEVELS} levels"])
@@ -107,6 +109,9 @@ def load_organisation_export(document: Any, *, trusted: bool = False) -> Organis
                 for k in ("name_da", "name_en")) or not isinstance(raw.get("teams"), list):
             problems.append(f"{path}: needs name_da, name_en (1–100 characters) and teams")
             continue
+        if not trusted:
+            problems += exchange.nul_problems({k: raw[k] for k in ("name_da", "name_en")},
+                                              ("levels", i))
         team_count += len(raw["teams"])
         if team_count > MAX_TEAMS:
             raise exchange.ExchangeError(problems + [f"{path}.teams: at most {MAX_TEAMS} teams"])

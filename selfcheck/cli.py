@@ -146,6 +146,9 @@ def serve_command(host: str, port: int, workers: int) -> None:
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
+    # A bad setting (a database server without a shared secret key …) is one line here,
+    # before gunicorn starts workers that would each fail to boot.
+    _create_app().extensions["db_engine"].dispose()
 
     class Server(BaseApplication):
         def load_config(self) -> None:

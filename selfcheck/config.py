@@ -22,6 +22,7 @@ ENVIRONMENT = {
     "SELFCHECK_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "SELFCHECK_PUBLIC_URL": "PUBLIC_URL",
     "SELFCHECK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "SELFCHECK_REPORT_CACHE_DIR": "REPORT_CACHE_DIR",
     "SELFCHECK_SIGNUP": "SIGNUP",
     "SELFCHECK_SMTP_URL": "SMTP_URL",
     "SELFCHECK_MAIL_FROM": "MAIL_FROM",
@@ -60,8 +61,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Where members reach the app (https://selfcheck.example.dk); unset: the address the
         # facilitator's browser used.
         "PUBLIC_URL": None,
-        # Flask-Limiter's storage for the join-code counters.
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # RATELIMIT_STORAGE_URI (Flask-Limiter's storage) has no default here: unset, it is
+        # memory:// with SQLite (ratelimit.py) and refused with a database server (check_shared).
         # Whether anyone may create an account ("open"), or only an administrator with
         # `selfcheck user add` ("closed"). `make run` opens it.
         "SIGNUP": "closed",
@@ -104,6 +105,39 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         else:
             settings[key] = value
     return settings
+
+
+def is_server(database_url: str) -> bool:
+    """Whether the database is a server that several app instances may share (not SQLite)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(database_url).get_backend_name() != "sqlite"
+    except ArgumentError:  # the value may hold a password: never repeat it
+        raise ConfigError("SELFCHECK_DATABASE_URL is not a database URL such as "
+                          "postgresql+psycopg://user@host/selfcheck") from None
+
+
+def check_shared(settings: dict[str, Any]) -> None:
+    """With a database server, refuse settings that would live in one process or on one disk.
+
+    Several instances behind a proxy must sign sessions with one key, count wrong join codes
+    in one place and find each other's PDFs. A key generated into one instance folder would
+    log members out whenever the proxy picks another instance, so it is refused, with every
+    missing variable named in one line. ``memory://`` counters are allowed only when set on
+    purpose (one process: ratelimit.py logs a warning).
+    """
+    url = settings.get("DATABASE_URL")
+    if not url or not is_server(url):
+        return
+    needed = {"SECRET_KEY": "SELFCHECK_SECRET_KEY",
+              "RATELIMIT_STORAGE_URI": "SELFCHECK_RATELIMIT_STORAGE (e.g. redis://host:6379)",
+              "REPORT_CACHE_DIR": "SELFCHECK_REPORT_CACHE_DIR (a directory every instance shares)"}
+    missing = [name for key, name in needed.items() if not settings.get(key)]
+    if missing:
+        raise ConfigError("SELFCHECK_DATABASE_URL names a database server, so every instance "
+                          "must share its settings: set " + ", ".join(missing))
 
 
 def _public_url(name: str, value: str) -> str:

@@ -3,7 +3,10 @@
 SQLite is the default and must survive a whole team pressing Next at the same
 moment: WAL lets readers and one writer work together, ``busy_timeout`` makes a
 second writer wait instead of failing, and views keep write transactions short
-(one commit per request). Any SQLAlchemy URL works via ``SELFCHECK_DATABASE_URL``.
+(one commit per request). Any SQLAlchemy URL works via ``SELFCHECK_DATABASE_URL``;
+PostgreSQL (``postgresql+psycopg://``) is tested on every run. The SQLite pragmas are
+set only on SQLite; a server's pooled connections are pinged before use, so a restarted
+database or a proxy's idle timeout costs a reconnect, not a failed request.
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite connections get WAL, busy_timeout and foreign keys."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+    from .config import is_server
+
+    if not is_server(url):
+        engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+        return engine
+    return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

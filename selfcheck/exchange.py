@@ -316,9 +316,33 @@ def _schema_validator():
 
 
 def schema_problems(document: Any) -> list[str]:
-    """Every way ``document`` breaks docs/export-schema.json, as short lines with paths."""
+    """Every way ``document`` breaks docs/export-schema.json, as short lines with paths.
+
+    A NUL character anywhere is a problem too: the schema cannot say it, SQLite would
+    store it, and PostgreSQL refuses the whole row.
+    """
     return [f"{_path(error.absolute_path)}: {_describe(error)}"
-            for error in _schema_validator().iter_errors(document)]
+            for error in _schema_validator().iter_errors(document)] + nul_problems(document)
+
+
+NUL_PROBLEM = "contains a NUL character (\\x00), which cannot be stored"
+
+
+def nul_problems(value: Any, parts: tuple = ()) -> list[str]:
+    """The path of every text (or key) in ``value`` that holds a NUL character."""
+    if isinstance(value, str):
+        return [f"{_path(parts)}: {NUL_PROBLEM}"] if "\x00" in value else []
+    if isinstance(value, Mapping):
+        problems = []
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                problems.append(f"{_path((*parts, key.replace(chr(0), '?')))}: "
+                                f"the key {NUL_PROBLEM}")
+            problems += nul_problems(item, (*parts, key))
+        return problems
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in nul_problems(item, (*parts, i))]
+    return []
 
 
 def _path(parts) -> str:

@@ -54,8 +54,24 @@ def _team_answers_field() -> RadioField:
     )
 
 
+class StorableText(Length):
+    """At most ``max`` characters and no NUL character: what every database column can hold.
+
+    SQLite stores a NUL ("\\x00") silently; PostgreSQL refuses the whole row. Refusing it
+    here, with the field's own message, keeps the two databases alike and gives the user
+    a form to correct instead of an error page. Use it (or ``_max_length``) on every text
+    field whose value is stored.
+    """
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and "\x00" in field.data:
+            raise ValidationError(_l("Remove the invisible control character (NUL) from the "
+                                     "text."))
+        super().__call__(form, field)
+
+
 def _max_length(limit: int) -> Length:
-    return Length(max=limit, message=_l("Write at most %(max)d characters.", max=limit))
+    return StorableText(max=limit, message=_l("Write at most %(max)d characters.", max=limit))
 
 
 class CreateAssessmentForm(FlaskForm):

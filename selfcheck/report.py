@@ -262,6 +262,11 @@ def renderer_version() -> str:
 class ReportCache:
     """Rendered PDFs on disk, keyed by a hash of everything the report shows.
 
+    The folder is ``SELFCHECK_REPORT_CACHE_DIR``; several instances may share it (a network
+    file system), so any instance serves another's render. A PDF is written to a unique
+    temporary file and renamed into place, so a reader never sees half a file, and two
+    instances rendering the same key at once each rename a whole, identical file.
+
     Each file name starts with its assessment's scope (``assessment-12-…``), so deleting
     an assessment can remove every PDF rendered of it (:meth:`forget`).
     """
@@ -287,23 +292,40 @@ class ReportCache:
             removed += 1
         return removed
 
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
     def get(self, key: str) -> bytes | None:
-        path = self.folder / f"{key}.pdf"
         try:
-            return path.read_bytes()
+            return self.path(key).read_bytes()
         except FileNotFoundError:
             return None
 
     def put(self, key: str, pdf: bytes) -> None:
+        import tempfile
+
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_bytes(pdf)
-        os.replace(temporary, self.folder / f"{key}.pdf")  # atomic: no half-written PDF
+        fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pdf)
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from another user
+            os.replace(temporary, self.path(key))  # atomic: no half-written PDF
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
         self._prune()
 
     def _prune(self) -> None:
-        files = sorted(self.folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
-        for old in files[: max(0, len(files) - self.keep)]:
+        """Keep the newest ``keep`` PDFs; another instance may be pruning the same folder."""
+        dated = []
+        for path in self.folder.glob("*.pdf"):
+            try:
+                dated.append((path.stat().st_mtime, path))
+            except FileNotFoundError:
+                continue
+        dated.sort()
+        for _mtime, old in dated[: max(0, len(dated) - self.keep)]:
             old.unlink(missing_ok=True)
 
 

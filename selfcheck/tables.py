@@ -166,6 +166,10 @@ def read_answers_csv(raw: bytes, questionnaire: Questionnaire) -> list[MemberDat
     except UnicodeDecodeError as exc:
         raise ExchangeError([f"the file is not UTF-8 text (byte {exc.start}); save it as "
                              "CSV UTF-8"]) from None
+    if "\x00" in text:  # no database column can hold it (PostgreSQL refuses the row)
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ExchangeError([f"line {line}: the file contains a NUL character (\\x00); "
+                             "save it as CSV UTF-8"])
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

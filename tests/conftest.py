@@ -1,8 +1,15 @@
-"""Shared fixtures, after the pallets/flask tutorial: ``app``, ``client``, ``runner``."""
+"""Shared fixtures, after the pallets/flask tutorial: ``app``, ``client``, ``runner``.
+
+The ``app`` runs on SQLite. A module (or test) marked ``both_databases`` runs each of its
+tests twice, on SQLite and on PostgreSQL (a throwaway cluster started once per session,
+tests/servers.py); each PostgreSQL test gets a fresh copy of a migrated template database.
+Only the database-touching modules carry the mark, so the suite does not double in time.
+"""
 
 from __future__ import annotations
 
 import copy
+import gc
 import re
 import shutil
 import threading
@@ -39,21 +46,73 @@ def migrated_database(tmp_path_factory) -> Path:
     return path
 
 
+DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked ``both_databases`` that use the database run on SQLite and PostgreSQL."""
+    if "database_url" in metafunc.fixturenames and \
+            metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database_url", DATABASES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL cluster of this test session (started on first use)."""
+    from .servers import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres) -> str:
+    """A PostgreSQL database migrated once from empty; each test gets a copy of it."""
+    name = postgres.create_database()
+    upgrade_database(postgres.url(name))
+    return name
+
+
 @pytest.fixture
-def app(tmp_path: Path, migrated_database: Path):
-    database = tmp_path / "test.sqlite"
-    shutil.copyfile(migrated_database, database)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "QUESTIONS_FILE": str(QUESTIONS_FILE),
-            "DATABASE_URL": f"sqlite:///{database}",
-            "REPORT_CACHE_DIR": str(tmp_path / "report-cache"),
-        }
-    )
+def database_url(request, tmp_path: Path, migrated_database: Path):
+    """A fresh, migrated database for one test: SQLite unless parametrized otherwise."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        database = tmp_path / "test.sqlite"
+        shutil.copyfile(migrated_database, database)
+        yield f"sqlite:///{database}"
+        return
+    postgres = request.getfixturevalue("postgres")
+    name = postgres.create_database(template=request.getfixturevalue("postgres_template"))
+    yield postgres.url(name)
+    postgres.drop_database(name)
+
+
+def app_config(database_url: str, **settings) -> dict:
+    """A test app's settings; a database server needs the shared settings too (config.py)."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "QUESTIONS_FILE": str(QUESTIONS_FILE),
+        "DATABASE_URL": database_url,
+    }
+    if not database_url.startswith("sqlite"):
+        config["RATELIMIT_STORAGE_URI"] = "memory://"
+    config.update(settings)
+    return config
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str):
+    app = create_app(app_config(database_url, REPORT_CACHE_DIR=str(tmp_path / "report-cache")))
     yield app
-    app.extensions["db_engine"].dispose()
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name != "sqlite":
+        # A session a test left open holds a connection until the garbage collector ends it;
+        # end it now, while its database exists. After DROP DATABASE … WITH (FORCE) its
+        # rollback would fail and be logged at some random later moment.
+        gc.collect()
+    engine.dispose()
 
 
 @pytest.fixture

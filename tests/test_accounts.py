@@ -13,6 +13,8 @@ from selfcheck.models import Account
 
 from .conftest import PASSWORD, Consultant, csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 
 def count(db, model) -> int:
     db.expire_all()

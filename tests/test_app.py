@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from selfcheck.config import from_environment, instance_secret_key
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_config_from_test_mapping(app):

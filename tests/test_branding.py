@@ -15,6 +15,8 @@ from selfcheck.models import Branding
 
 from .conftest import csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 
 def png(width=300, height=100, colour=(0, 90, 60), mode="RGB") -> bytes:
     buffer = io.BytesIO()
@@ -126,6 +128,13 @@ def test_a_logo_is_decoded_and_written_again(consultant, db):
 def test_the_name_is_length_checked(consultant, db):
     response = upload(consultant, "/account/branding", None, brand="x" * 201)
     assert response.status_code == 400 and "Skriv højst 200 tegn." in html_text(response)
+    assert branding_rows(db) == 0
+
+
+def test_a_nul_in_the_name_is_refused(consultant, db):
+    response = upload(consultant, "/account/branding", None, brand="Konsulent\x00huset")
+    assert response.status_code == 400
+    assert "Fjern det usynlige kontroltegn (NUL) fra teksten." in html_text(response)
     assert branding_rows(db) == 0
 
 

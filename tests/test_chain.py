@@ -32,6 +32,8 @@ from selfcheck.scoring import score_assessment
 
 from .conftest import Member, csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 TEAMS = [("Direktion", "Direktionen", False, [5, 4, 4]),
          ("Chefgruppe", "Chef A", False, [3]),
          ("Chefgruppe", "Chef B", False, [3, 3]),

@@ -1,14 +1,17 @@
-"""A whole team pressing Next at the same moment loses nothing (SQLite with WAL)."""
+"""A whole team pressing Next at the same moment loses nothing, on SQLite (WAL) and PostgreSQL."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from selfcheck.models import Answer, Participant
 
 from .conftest import Member, csrf_token
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_twelve_members_save_the_same_step_at_once(app, facilitator, questionnaire, db):

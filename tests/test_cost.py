@@ -12,6 +12,8 @@ from sqlalchemy import event
 
 from .conftest import Facilitator, Member
 
+pytestmark = pytest.mark.both_databases
+
 
 def statements(app, client, url: str) -> int:
     engine = app.extensions["db_engine"]

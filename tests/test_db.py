@@ -1,7 +1,8 @@
-"""Schema: the Alembic migrations create exactly what the models describe."""
+"""Schema: the Alembic migrations create exactly what the models describe, on both databases."""
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
@@ -9,11 +10,25 @@ from sqlalchemy import create_engine, text
 from selfcheck.db import make_engine, upgrade_database
 from selfcheck.models import Base
 
+pytestmark = pytest.mark.both_databases
 
-def test_migrations_match_the_models(tmp_path):
-    url = f"sqlite:///{tmp_path / 'schema.sqlite'}"
-    upgrade_database(url)
-    engine = create_engine(url)
+
+@pytest.fixture
+def empty_database_url(request, tmp_path):
+    """An empty database (no tables at all), on SQLite or on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'schema.sqlite'}"
+        return
+    postgres = request.getfixturevalue("postgres")
+    name = postgres.create_database()
+    yield postgres.url(name)
+    postgres.drop_database(name)
+
+
+@pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
+def test_migrations_from_empty_match_the_models(empty_database_url):
+    upgrade_database(empty_database_url)
+    engine = create_engine(empty_database_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
@@ -29,26 +44,28 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(tmp_path):
     engine.dispose()
 
 
-def test_db_upgrade_command(app, runner):
+def test_db_upgrade_command(app, runner, database_url):
     from selfcheck.cli import main
 
     result = runner.invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Database ready: sqlite:///")
+    scheme = database_url.split(":", 1)[0]
+    assert result.output.startswith(f"Database ready: {scheme}://")
 
 
-def test_upgrading_keeps_every_row(tmp_path, app, questionnaire):
+def test_upgrading_on_sqlite_keeps_every_row(tmp_path, questions_document):
     """Migrations that copy a table on SQLite (batch mode) must not cascade-delete the rows
     that point at it: an upgrade from 0005 keeps organisations, levels, teams and answers."""
     import json
 
     from sqlalchemy import text
 
-    from selfcheck.content import document_hash
+    from selfcheck.content import document_hash, parse_questionnaire
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     upgrade_database(url, "0005")
-    document = app.extensions["questionnaire_document"]
+    document = questions_document
+    questionnaire = parse_questionnaire(document)
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text(

@@ -22,6 +22,8 @@ from selfcheck.scoring import score_assessment
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 SCHEMA = json.loads((Path(__file__).parent.parent / "docs/export-schema.json").read_text())
 
 

@@ -13,12 +13,15 @@ import json
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from selfcheck import assessments, exchange, progress
 from selfcheck.content import parse_questionnaire, read_document
 
 from .conftest import Member, html_text
+
+pytestmark = pytest.mark.both_databases
 
 OLD = Path(__file__).parent / "data" / "questions-1.0.toml"
 

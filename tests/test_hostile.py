@@ -30,6 +30,10 @@ from selfcheck.models import Action, Assessment, Participant
 from .conftest import QUESTIONS_FILE, Facilitator, Member, csrf_token, html_text
 from .test_exchange import answers_csv, load, post_csv, row_counts
 
+# Only the tests that write to the database run on PostgreSQL too (conftest.py): a file
+# refused before anything reads the database gains nothing from a second run.
+BOTH = pytest.mark.both_databases
+
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
@@ -206,6 +210,7 @@ def node_paths(value, path=()):
             yield from node_paths(child, (*path, index))
 
 
+@BOTH
 @FUZZ
 @given(data=st.data())
 def test_fuzzed_json_never_breaks_anything(app, runner, db, tmp_path, export_document, data):
@@ -242,6 +247,7 @@ def test_fuzzed_json_never_breaks_anything(app, runner, db, tmp_path, export_doc
 # ----------------------------------------------------------------------------- CSV
 
 
+@BOTH
 def test_a_csv_cell_of_140000_characters_is_refused(app, facilitator, questionnaire, db):
     facilitator.create(answers="named")
     rows = [{"member": "r1", "name": "A" * 140_000, **{q.id: "3" for q in
@@ -265,6 +271,7 @@ CSV_CELLS = st.one_of(
                                             '"', "x" * 3000, ",,,", "-1"]))
 
 
+@BOTH
 @FUZZ
 @given(data=st.data())
 def test_fuzzed_csv_never_breaks_anything(app, facilitator, questionnaire, db, data):
@@ -322,6 +329,7 @@ def test_formulas_are_written_as_text_in_csv_and_xlsx(app, facilitator, question
     assert "<f>" not in xml and "<f " not in xml  # no formula anywhere
 
 
+@BOTH
 def test_the_csv_import_brings_guarded_values_back_as_plain_text(app, facilitator,
                                                                    questionnaire, db):
     facilitator.create(answers="named")
@@ -563,6 +571,7 @@ def test_the_schema_states_the_same_limits_as_the_forms():
     assert max_length(ActionForm.owner) == limits.NAME_MAX
 
 
+@BOTH
 def test_member_and_action_counts_are_bounded_everywhere(app, questionnaire, db, monkeypatch):
     from selfcheck.views import answer, facilitate, workshop
 

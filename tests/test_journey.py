@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from babel.numbers import format_decimal
 from sqlalchemy import func, select
 
@@ -20,6 +21,8 @@ from selfcheck.scoring import score_assessment
 from selfcheck.tokens import hash_token
 
 from .conftest import Member, csrf_token, html_text
+
+pytestmark = pytest.mark.both_databases
 
 
 def answers_for(questionnaire, pattern):

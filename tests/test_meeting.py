@@ -13,6 +13,8 @@ from selfcheck.tokens import JOIN_CODE_ALPHABET, hash_token, join_code_for, norm
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 
 def code_on_page(facilitator) -> str:
     html = facilitator.results().get_data(as_text=True)

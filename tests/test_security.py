@@ -11,6 +11,8 @@ from selfcheck.models import Answer, Assessment, Participant, ThemeComment
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 
 def snapshot(db) -> list:
     """Every stored answer and comment, to prove a request changed nothing."""

@@ -14,6 +14,8 @@ from selfcheck.models import Action, Assessment, ThemeDecision
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 
 def answered_team(app, questionnaire, *, answers="named", reveal="when_revealed",
                   names=("Anne", "Bo", "Carl"), values=(2, 4, 5)):

@@ -16,6 +16,8 @@ from selfcheck.models import Access, Assessment, Invitation, Organisation
 
 from .conftest import Consultant, Facilitator, Member, csrf_token, html_text
 
+pytestmark = pytest.mark.both_databases
+
 
 def rows(db, model) -> int:
     db.expire_all()

@@ -11,6 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from ..accounts.passwords import PASSWORD_MAX
 from ..accounts.users import EMAIL_MAX, normalise_email
+from ..forms import StorableText
 from ..limits import ORGANISATION_MAX
 
 
@@ -82,8 +83,8 @@ class InviteForm(FlaskForm):
 
 class BrandingForm(FlaskForm):
     name = StringField(_l("Name on the reports"), validators=[
-        Length(max=ORGANISATION_MAX,
-               message=_l("Write at most %(max)d characters.", max=ORGANISATION_MAX))])
+        StorableText(max=ORGANISATION_MAX,
+                     message=_l("Write at most %(max)d characters.", max=ORGANISATION_MAX))])
     logo = FileField(_l("Logo (PNG or JPEG, at most 1 MB)"))
     remove_logo = BooleanField(_l("Remove the logo"))
 

@@ -110,6 +110,7 @@ def report_pdf(token: str):
     # download needs no more than the lookup of the assessment.
     key = cache.key(cache.scope(assessment.id), f"revision {assessment.revision}", lang, today)
     pdf = cache.get(key)
+    hit = pdf is not None
     if pdf is None:
         assessment = assessments.load_whole(get_session(), assessment.id)
         document = exchange.export_assessment(assessment)
@@ -118,6 +119,8 @@ def report_pdf(token: str):
         cache.put(key, pdf)
     name = report.filename(assessment.organisation, assessment.team, today)
     response = make_response(pdf)
+    # Says whether this instance rendered the PDF or found it (perhaps another's) in the cache.
+    response.headers["X-Report-Cache"] = "hit" if hit else "miss"
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

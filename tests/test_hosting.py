@@ -1,0 +1,262 @@
+"""Hosted: two app instances on one PostgreSQL, behind Debian's nginx, sharing Redis and a cache.
+
+Everything is real and on loopback (tests/servers.py): a throwaway PostgreSQL cluster,
+redis-server, nginx with docs/nginx.conf (the README's server block) and a TLS certificate
+made for the test, and two ``selfcheck serve`` processes (gunicorn, 2 workers each). A team
+of 10 walks its steps alternating between the instances, the facilitator works through
+nginx (which passes requests to both), and the database, the cache folder and the
+nginx log show that nothing was lost and every instance could serve every request.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from html import unescape
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, func, select
+
+from selfcheck import create_app
+from selfcheck.cli import main
+from selfcheck.config import ConfigError
+from selfcheck.content import load_questionnaire
+from selfcheck.models import Answer, Participant, ThemeComment
+from selfcheck.tokens import JOIN_CODE_ALPHABET
+
+from .conftest import QUESTIONS_FILE, csrf_token
+from .servers import Instance, Nginx, RedisServer
+
+SERVER_URL = "postgresql+psycopg://selfcheck@127.0.0.1:1/selfcheck"
+SHARED = ("SELFCHECK_DATABASE_URL names a database server, so every instance must share its "
+          "settings: set ")
+
+
+def text_of(response) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+
+
+# ----------------------------------------------------------------------------- settings
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    for name in [n for n in os.environ if n.startswith("SELFCHECK_")]:
+        monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def test_a_database_server_without_shared_settings_is_refused_in_one_line(environment):
+    environment.setenv("SELFCHECK_DATABASE_URL", SERVER_URL)
+    for command in (["serve", "--port", "5999"], ["db", "upgrade"]):
+        result = CliRunner().invoke(main, command)
+        assert (result.exit_code, result.output) == (1, (
+            f"Error: {SHARED}SELFCHECK_SECRET_KEY, SELFCHECK_RATELIMIT_STORAGE (e.g. "
+            "redis://host:6379), SELFCHECK_REPORT_CACHE_DIR (a directory every instance "
+            "shares)\n"))
+    environment.setenv("SELFCHECK_RATELIMIT_STORAGE", "redis://127.0.0.1:1")
+    environment.setenv("SELFCHECK_REPORT_CACHE_DIR", "/srv/selfcheck/cache")
+    result = CliRunner().invoke(main, ["serve", "--port", "5999"])
+    assert (result.exit_code, result.output) == (1, f"Error: {SHARED}SELFCHECK_SECRET_KEY\n")
+
+
+def test_sqlite_needs_none_of_them_and_a_server_takes_them_from_the_environment(
+        environment, tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "SECRET_KEY": "k",
+                      "REPORT_CACHE_DIR": str(tmp_path), "QUESTIONS_FILE": str(QUESTIONS_FILE)})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    environment.setenv("SELFCHECK_DATABASE_URL", SERVER_URL)
+    environment.setenv("SELFCHECK_SECRET_KEY", "k" * 64)
+    environment.setenv("SELFCHECK_RATELIMIT_STORAGE", "redis://127.0.0.1:1")
+    environment.setenv("SELFCHECK_REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    app = create_app()
+    assert (app.config["SECRET_KEY"], app.config["RATELIMIT_STORAGE_URI"],
+            app.config["REPORT_CACHE_DIR"]) == ("k" * 64, "redis://127.0.0.1:1",
+                                                str(tmp_path / "cache"))
+
+
+def test_memory_counters_with_a_database_server_are_allowed_when_chosen_but_logged(caplog,
+                                                                                    tmp_path):
+    app = create_app({"DATABASE_URL": SERVER_URL, "SECRET_KEY": "k",
+                      "RATELIMIT_STORAGE_URI": "memory://",
+                      "REPORT_CACHE_DIR": str(tmp_path), "QUESTIONS_FILE": str(QUESTIONS_FILE)})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert [r.getMessage() for r in caplog.records if r.name == app.logger.name] == [
+        "SELFCHECK_RATELIMIT_STORAGE is memory://: each app process counts wrong join codes "
+        "on its own; use redis:// with several processes"]
+    app.extensions["db_engine"].dispose()
+
+
+def test_a_database_url_that_is_no_url_is_one_line_without_its_value():
+    with pytest.raises(ConfigError) as error:
+        create_app({"DATABASE_URL": "not a url:secret", "QUESTIONS_FILE": str(QUESTIONS_FILE)})
+    assert str(error.value) == ("SELFCHECK_DATABASE_URL is not a database URL such as "
+                                "postgresql+psycopg://user@host/selfcheck")
+
+
+def test_the_readme_shows_the_server_block_the_test_runs():
+    from .servers import NGINX_SAMPLE
+
+    sample = NGINX_SAMPLE.read_text()
+    block = sample[sample.index("upstream selfcheck"):]
+    readme = (NGINX_SAMPLE.parent.parent / "README.md").read_text()
+    assert f"```nginx\n{block}```" in readme
+
+
+# ----------------------------------------------------------------------------- two instances
+
+
+@pytest.fixture(scope="module")
+def hosted(postgres, tmp_path_factory):
+    """`selfcheck db upgrade`, then two instances and nginx, as the README's Hosting says."""
+    folder = tmp_path_factory.mktemp("hosted")
+    database = postgres.create_database()
+    redis = RedisServer(folder).start()
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith("SELFCHECK_")}
+    environment.update({
+        "SELFCHECK_DATABASE_URL": postgres.url(database),
+        "SELFCHECK_SECRET_KEY": "a shared secret key for both instances, 64 characters long.",
+        "SELFCHECK_RATELIMIT_STORAGE": redis.url,
+        "SELFCHECK_REPORT_CACHE_DIR": str(folder / "report-cache"),
+        "SELFCHECK_TRUSTED_PROXIES": "1",
+    })
+    upgrade = subprocess.run([str(Path(sys.executable).parent / "selfcheck"), "db", "upgrade"],
+                             env=environment, capture_output=True, text=True, timeout=120)
+    assert upgrade.returncode == 0, upgrade.stderr
+    instances = [Instance(environment, folder / f"instance-{n}.log").start() for n in (1, 2)]
+    nginx = None
+    try:
+        for instance in instances:
+            instance.wait()
+        nginx = Nginx((instances[0].port, instances[1].port)).start()
+        yield {"instances": instances, "nginx": nginx, "redis": redis,
+               "database_url": postgres.url(database), "cache": folder / "report-cache"}
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        for instance in instances:
+            instance.stop()
+        redis.stop()
+        postgres.drop_database(database)
+
+
+def walk(member: int, join_path: str, instances, questionnaire) -> int:
+    """One member in their own browser: each page is fetched from one instance and its form
+    sent to the other, so the session and CSRF token must work across instances."""
+    import httpx
+
+    first, second = instances[member % 2], instances[(member + 1) % 2]
+    with httpx.Client(timeout=60) as client:
+        page = client.get(first.url + join_path)
+        response = client.post(second.url + join_path, data={
+            "csrf_token": csrf_token(page.text), "display_name": f"Medlem {member}"})
+        assert response.status_code == 302, text_of(response)[:300]
+        token = response.headers["Location"].split("/p/", 1)[1].rstrip("/")
+        for number, theme in enumerate(questionnaire.themes, 1):
+            source, target = (first, second) if number % 2 else (second, first)
+            page = client.get(f"{source.url}/p/{token}/step/{number}")
+            data = {f"q_{q.id}": str(1 + (member + number) % 5) for q in theme.questions}
+            data.update(nav="next", csrf_token=csrf_token(page.text),
+                        comment=f"Medlem {member} om {theme.id}" if number == 1 else "")
+            response = client.post(f"{target.url}/p/{token}/step/{number}", data=data)
+            assert response.status_code == 302, text_of(response)[:300]
+        page = client.get(f"{second.url}/p/{token}/review")
+        response = client.post(f"{first.url}/p/{token}/review",
+                               data={"csrf_token": csrf_token(page.text)})
+        assert response.status_code == 302, text_of(response)[:300]
+    return member
+
+
+def test_two_instances_behind_nginx_lose_nothing_and_share_sessions_cache_and_counters(
+        hosted):
+    import httpx
+    import redis as redis_client
+
+    instances, nginx = hosted["instances"], hosted["nginx"]
+    ports = {str(instance.port) for instance in instances}
+    questionnaire = load_questionnaire(QUESTIONS_FILE)
+    tls = ssl.create_default_context(cafile=str(nginx.certificate))
+
+    with httpx.Client(base_url=nginx.url, verify=tls, timeout=60) as facilitator:
+        page = facilitator.get("/new")
+        response = facilitator.post("/new", data={
+            "csrf_token": csrf_token(page.text), "organisation": "Vejle Kommune",
+            "team": "Direktionen", "language": "da", "answers": "named",
+            "reveal": "when_revealed"})
+        assert response.status_code == 302, text_of(response)[:300]
+        results = response.headers["Location"]
+        assert results.startswith("/f/")
+        assert facilitator.cookies.jar  # the session cookie came over HTTPS …
+        assert all(cookie.secure for cookie in facilitator.cookies.jar)  # … marked Secure
+        join_path = re.search(r"/j/[A-Za-z0-9_-]+", facilitator.get(results).text).group(0)
+
+        with ThreadPoolExecutor(10) as pool:
+            done = list(pool.map(lambda m: walk(m, join_path, instances, questionnaire),
+                                 range(10)))
+        assert done == list(range(10))
+
+        page = facilitator.get(results)
+        assert "10 af 10 medlemmer har sendt deres svar." in text_of(page)
+        response = facilitator.post(f"{results}/close", data={"csrf_token": csrf_token(page.text)})
+        assert response.status_code == 302
+        assert facilitator.get("/", follow_redirects=False).status_code == 200
+
+    # nothing lost: every member, answer and comment is in the one database
+    engine = create_engine(hosted["database_url"])
+    with engine.connect() as connection:
+        counts = [connection.scalar(select(func.count()).select_from(model)) for model in
+                  (Participant, Answer, ThemeComment)]
+        submitted = connection.scalar(select(func.count()).select_from(Participant)
+                                      .where(Participant.submitted_at.is_not(None)))
+    engine.dispose()
+    assert counts == [10, 10 * len(questionnaire.questions), 10]
+    assert submitted == 10
+
+    # nginx passed the facilitator's requests to both instances; the form of /new came
+    # from one instance and was accepted by the other
+    served = nginx.served_by()
+    assert {port for _path, port, _status in served} == ports
+    (_, get_port, _), (_, post_port, post_status) = served[0], served[1]
+    assert (served[0][0], served[1][0]) == ("/new", "/new")
+    assert get_port != post_port and post_status == 302
+    plain = httpx.get(f"http://127.0.0.1:{nginx.http_port}/new")
+    assert plain.status_code == 301
+    assert plain.headers["Location"] == "https://127.0.0.1/new"
+
+    # one instance renders the PDF; the other serves that very file from the shared cache
+    first = httpx.get(f"{instances[0].url}{results}/report.pdf", timeout=120)
+    assert (first.status_code, first.headers["X-Report-Cache"]) == (200, "miss")
+    assert first.content.startswith(b"%PDF-")
+    cached = sorted(hosted["cache"].glob("*.pdf"))
+    assert len(cached) == 1
+    written = cached[0].stat().st_mtime_ns
+    second = httpx.get(f"{instances[1].url}{results}/report.pdf", timeout=120)
+    assert (second.status_code, second.headers["X-Report-Cache"]) == (200, "hit")
+    assert second.content == first.content
+    with httpx.Client(base_url=nginx.url, verify=tls, timeout=120) as client:
+        proxied = client.get(f"{results}/report.pdf")
+    assert (proxied.headers["X-Report-Cache"], proxied.content) == ("hit", first.content)
+    assert sorted(hosted["cache"].glob("*.pdf")) == cached
+    assert cached[0].stat().st_mtime_ns == written
+    assert list(hosted["cache"].glob(".*.tmp")) == []
+
+    # wrong join codes are counted in Redis: 5 on each instance make the 11th refused on both
+    wrong = JOIN_CODE_ALPHABET[:8]
+    with httpx.Client(timeout=60) as client:
+        token = csrf_token(client.get(f"{instances[0].url}/kode").text)
+        statuses = [client.post(f"{instances[n % 2].url}/kode",
+                                data={"csrf_token": token, "code": wrong}).status_code
+                    for n in range(10)]
+        assert statuses == [404] * 10
+        assert [client.post(f"{instance.url}/kode", data={"csrf_token": token, "code": wrong})
+                .status_code for instance in instances] == [429, 429]
+    counters = redis_client.Redis.from_url(hosted["redis"].url)
+    assert list(counters.scan_iter("*code.enter*"))
+    counters.close()
