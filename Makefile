@@ -58,13 +58,12 @@ test: $(VENV)/.installed-test system-deps
 # Speed as ratios measured in the same run, the two sides alternating (bench/pairs.py):
 # the PDF against bare WeasyPrint, the step page against a bare Flask route (wrk), 50 members
 # at once, pages under PDF load, the results page with 10 000 assessments, the chain.
-BENCH_PACKAGES := $(RUNTIME_PACKAGES) wrk
-bench: $(VENV)/.installed
+# `make bench DB=postgres` runs them all on a throwaway PostgreSQL (started like the tests').
+DB ?= sqlite
+BENCH_PACKAGES := $(RUNTIME_PACKAGES) wrk postgresql
+bench: $(VENV)/.installed-test
 	$(call install_missing,$(BENCH_PACKAGES))
-	$(BIN)/python bench/bench_report.py
-	$(BIN)/python bench/bench_serve.py
-	$(BIN)/python bench/bench_scale.py
-	$(BIN)/python bench/bench_chain.py
+	$(BIN)/python bench/run.py $(DB)
 
 check: $(VENV)/.installed
 	$(BIN)/selfcheck check

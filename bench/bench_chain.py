@@ -10,6 +10,7 @@ busy machine slows both alike; the median and the spread of the pairs' ratios ar
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import sys
@@ -75,7 +76,7 @@ def main() -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="selfcheck-bench-chain-"))
     try:
-        url = f"sqlite:///{folder / 'bench.sqlite'}"
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}"
         upgrade_database(url)
         app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url,
                           "REPORT_CACHE_DIR": str(folder / "cache")})

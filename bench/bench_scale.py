@@ -70,7 +70,8 @@ def main() -> int:
     try:
         base = os.environ.get("BENCH_DATABASE_URL")
         small_url = base or f"sqlite:///{folder / 'small.sqlite'}"
-        large_url = (base + "_large") if base else f"sqlite:///{folder / 'large.sqlite'}"
+        large_url = os.environ.get("BENCH_DATABASE_URL_LARGE") if base \
+            else f"sqlite:///{folder / 'large.sqlite'}"
         small, small_links = build(small_url, 10)
         large, large_links = build(large_url, 10_000)
         sides = []

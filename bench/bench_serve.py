@@ -81,7 +81,9 @@ def main() -> int:
         database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'serve.sqlite'}"
         env = {**os.environ, "SELFCHECK_DATABASE_URL": database,
                "SELFCHECK_SECRET_KEY": "bench-secret", "SELFCHECK_REPORT_CACHE_DIR":
-               str(folder / "cache"), "SELFCHECK_SIGNUP": "closed"}
+               str(folder / "cache"), "SELFCHECK_SIGNUP": "closed",
+               # one machine: the counters may live in each process (a warning, not an error)
+               "SELFCHECK_RATELIMIT_STORAGE": "memory://"}
         subprocess.run([BIN / "selfcheck", "db", "upgrade"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
         demo = subprocess.run([BIN / "selfcheck", "demo"], env=env, check=True,

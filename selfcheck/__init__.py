@@ -32,9 +32,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from . import db, i18n, ratelimit, security, views
+    from . import db, i18n, logs, ratelimit, security, views
 
     CSRFProtect(app)
+    logs.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

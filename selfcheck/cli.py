@@ -154,13 +154,18 @@ def serve_command(host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
+            # No gunicorn access log: it would write every link's secret token into the log.
+            # The app logs each request itself, with the tokens left out (logs.py).
+            self.cfg.set("accesslog", None)
             # A backstop against memory that native libraries keep: each worker is replaced
             # after about a thousand requests (jitter, so they do not all restart at once).
             self.cfg.set("max_requests", MAX_REQUESTS)
             self.cfg.set("max_requests_jitter", MAX_REQUESTS // 10)
 
         def load(self):
+            from .logs import to_stdout
+
+            to_stdout()
             return _create_app()
 
     for line in _addresses(host, port):

@@ -55,8 +55,8 @@ def test_a_code_collision_takes_the_next_attempt(app, db):
         first, links = service.create_assessment(session, current_document(), organisation="K",
                                                  team="A", language="da", anonymous=True)
         # a second assessment whose first code is taken gets attempt 1
-        second, _ = service._new_assessment(current_document(), organisation="K", team="B",
-                                            language="da", anonymous=True)
+        second, _ = service._new_assessment(session, current_document(), organisation="K",
+                                            team="B", language="da", anonymous=True)
         session.add(second)
         taken = join_code_for(links.facilitator_token, 0)
         service.assign_join_code(session, second, links.facilitator_token)

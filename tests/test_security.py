@@ -241,3 +241,24 @@ def test_every_page_of_an_empty_assessment_works(app, facilitator):
         response = facilitator.client.get(base + path)
         assert response.status_code == 200, path
     assert facilitator.client.get(base + "/workshop/7").status_code == 404
+
+
+def test_the_request_log_leaves_out_every_secret(app, facilitator, caplog):
+    import logging
+
+    from selfcheck.logs import redact
+
+    assert redact("/f/abcDEF_-123/report.pdf") == "/f/…/report.pdf"
+    assert redact("/p/tok/step/2") == "/p/…/step/2"
+    assert redact("/kode/ACEF3489") == "/kode/…"
+    assert redact("/f/a12/workshop/1") == "/f/a12/workshop/1"  # an account key is no secret
+    assert redact("/new") == "/new"
+    facilitator.create()
+    with caplog.at_level(logging.INFO, logger="selfcheck.access"):
+        facilitator.results()
+        facilitator.client.get(facilitator.join_url())
+    lines = [record.getMessage() for record in caplog.records
+             if record.name == "selfcheck.access"]
+    assert lines and all(facilitator.token not in line for line in lines)
+    assert any(line.startswith("GET /f/… 200 ") for line in lines)
+    assert any(line.startswith("GET /j/… 200 ") for line in lines)

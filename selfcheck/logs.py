@@ -1,0 +1,56 @@
+"""Request logs without secrets.
+
+Links are keys: ``/f/<token>``, ``/j/<token>``, ``/p/<token>``, ``/o/<token>``, an invitation
+or a reset link, a join code. gunicorn's access log would write them into log files that
+operators copy and keep, so `selfcheck serve` turns it off and the app logs each request
+itself, to stdout, with those parts replaced by "…".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+
+from flask import Flask, g, request
+
+#: The first path segment after these prefixes is a secret.
+SECRET_PATH = re.compile(r"^/(f|j|p|o|invite|reset|kode)/[^/?#]+")
+
+logger = logging.getLogger("selfcheck.access")
+
+
+def redact(path: str) -> str:
+    """``path`` with its secret segment replaced, e.g. /f/…/report.pdf; account keys
+    (/f/a12) say nothing secret and stay."""
+    def replace(match: re.Match) -> str:
+        segment = match.group(0).split("/", 2)[2]
+        if re.fullmatch(r"a[1-9][0-9]{0,17}", segment):
+            return match.group(0)
+        return f"/{match.group(1)}/…"
+
+    return SECRET_PATH.sub(replace, path)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _start_clock() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        started = g.get("request_started")
+        took = (time.perf_counter() - started) * 1000 if started else 0.0
+        logger.info("%s %s %s %.0f ms", request.method, redact(request.path),
+                    response.status_code, took)
+        return response
+
+
+def to_stdout() -> None:
+    """Send the request log to stdout (for `selfcheck serve`)."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
