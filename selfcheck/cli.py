@@ -128,13 +128,23 @@ def check_command(path: Path | None, strict: bool) -> None:
 
 #: Requests a gunicorn worker serves before it is replaced (selfcheck serve).
 MAX_REQUESTS = 1000
+#: Threads per gunicorn worker (selfcheck serve --threads).
+THREADS = 16
+
+
+def _warm_render_pool(_worker) -> None:
+    from .render_pool import warm
+
+    warm()
 
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve_command(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=THREADS, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker.")
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn, the production WSGI server."""
     from gunicorn.app.base import BaseApplication
 
@@ -154,6 +164,12 @@ def serve_command(host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            # Threads, so that a PDF being rendered (a second or more) holds one thread while
+            # the members' pages go on in the others; the report cache lets concurrent
+            # requests for one report wait for a single render (report.ReportCache).
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("post_worker_init", _warm_render_pool)
             # No gunicorn access log: it would write every link's secret token into the log.
             # The app logs each request itself, with the tokens left out (logs.py).
             self.cfg.set("accesslog", None)
@@ -166,7 +182,9 @@ def serve_command(host: str, port: int, workers: int) -> None:
             from .logs import to_stdout
 
             to_stdout()
-            return _create_app()
+            app = _create_app()
+            app.config["REPORT_RENDER_POOL"] = True  # render_pool.py: PDFs off the threads
+            return app
 
     for line in _addresses(host, port):
         click.echo(line)

@@ -301,6 +301,31 @@ class ReportCache:
         except FileNotFoundError:
             return None
 
+    def get_or_render(self, key: str, render) -> tuple[bytes, bool]:
+        """The cached PDF for ``key``, or ``render()`` stored under it; and whether it was
+        cached. Concurrent requests for the same key wait for one render instead of each
+        starting their own: a lock file per key (``flock``), which holds across threads and
+        processes on one machine and on a shared folder."""
+        import fcntl
+
+        pdf = self.get(key)
+        if pdf is not None:
+            return pdf, True
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock_path = self.folder / f".{key}.lock"
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another request renders it
+            try:
+                pdf = self.get(key)
+                if pdf is not None:
+                    return pdf, True
+                pdf = render()
+                self.put(key, pdf)
+                return pdf, False
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+                lock_path.unlink(missing_ok=True)
+
     def put(self, key: str, pdf: bytes) -> None:
         import tempfile
 

@@ -393,3 +393,68 @@ def test_reusing_one_font_configuration_gives_the_same_pdf(app, questionnaire):
 
     assert read(first) == read(fresh) and len(read(first)) > 10
     assert embedded_fonts(first) == embedded_fonts(fresh)
+
+
+def test_concurrent_downloads_of_one_report_wait_for_one_render(app, facilitator, monkeypatch):
+    import threading
+    import time
+
+    from selfcheck import report
+
+    facilitator.create()
+    renders = []
+    real = report.render_pdf
+
+    def counted(*args, **kwargs):
+        renders.append(1)
+        time.sleep(0.3)  # long enough for every request to arrive while it renders
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "render_pdf", counted)
+    url = f"{facilitator.results_url}/report.pdf"
+    barrier = threading.Barrier(6)
+    responses = []
+
+    def download():
+        client = app.test_client()
+        barrier.wait()
+        responses.append(client.get(url))
+
+    threads = [threading.Thread(target=download) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(renders) == 1
+    assert [r.status_code for r in responses] == [200] * 6
+    assert len({r.data for r in responses}) == 1
+    assert sorted(r.headers["X-Report-Cache"] for r in responses) == ["hit"] * 5 + ["miss"]
+
+
+def test_a_report_rendered_in_the_helper_process_is_the_same(app, questionnaire):
+    """selfcheck serve renders PDFs in a helper process (render_pool.py) so its threads go on
+    serving pages; the PDF reads the same as one rendered in-process."""
+    import io
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from selfcheck import demo, exchange, render_pool
+    from selfcheck.assessments import find_by_facilitator_token
+    from selfcheck.db import get_session
+
+    with app.app_context():
+        links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])
+        data = exchange.load_export(exchange.export_assessment(
+            find_by_facilitator_token(get_session(), links.facilitator_token)))
+    day = date(2026, 11, 28)
+    try:
+        pooled = render_pool.render_team_report(data, "da", day, None, in_pool=True)
+    finally:
+        render_pool._reset()
+    local = render_pool.render_team_report(data, "da", day, None, in_pool=False)
+
+    def read(pdf: bytes) -> list[str]:
+        return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+    assert read(pooled) == read(local) and len(read(local)) > 10

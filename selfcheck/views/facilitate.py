@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import assessments, charts, exchange, qr, report, scoring, tables
+from .. import assessments, charts, exchange, qr, render_pool, report, scoring, tables
 from ..accounts.branding import brand_for_assessment
 from ..db import get_session
 from ..forms import EmptyForm, UploadForm
@@ -109,14 +109,15 @@ def report_pdf(token: str):
     # The revision changes with everything the report shows (revisions.py), so a cached
     # download needs no more than the lookup of the assessment.
     key = cache.key(cache.scope(assessment.id), f"revision {assessment.revision}", lang, today)
-    pdf = cache.get(key)
-    hit = pdf is not None
-    if pdf is None:
-        assessment = assessments.load_whole(get_session(), assessment.id)
-        document = exchange.export_assessment(assessment)
-        brand = brand_for_assessment(get_session(), assessment)
-        pdf = report.render_pdf(exchange.load_export(document), lang, today, brand)
-        cache.put(key, pdf)
+    def render() -> bytes:
+        whole = assessments.load_whole(get_session(), assessment.id)
+        brand = brand_for_assessment(get_session(), whole)
+        data = exchange.load_export(exchange.export_assessment(whole))
+        if not current_app.config.get("REPORT_RENDER_POOL"):
+            return report.render_pdf(data, lang, today, brand)
+        return render_pool.render_team_report(data, lang, today, brand, in_pool=True)
+
+    pdf, hit = cache.get_or_render(key, render)
     name = report.filename(assessment.organisation, assessment.team, today)
     response = make_response(pdf)
     # Says whether this instance rendered the PDF or found it (perhaps another's) in the cache.
