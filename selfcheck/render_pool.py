@@ -47,20 +47,36 @@ def _render_team(data: Any, lang: str, today: Any, brand: Any) -> bytes:
     return report.render_pdf(data, lang, today, brand)
 
 
+def _render_chain(data: Any, lang: str, today: Any, fallback: Any, brand: Any) -> bytes:
+    from . import chain_report
+
+    return chain_report.render_pdf(data, lang, today, fallback=fallback, brand=brand)
+
+
 def render_team_report(data: Any, lang: str, today: Any, brand: Any, *,
                        in_pool: bool) -> bytes:
     """The team's PDF (report.render_pdf), in the helper process when ``in_pool``."""
+    return _run(_render_team, (data, lang, today, brand), in_pool)
+
+
+def render_chain_report(data: Any, lang: str, today: Any, fallback: Any, brand: Any, *,
+                        in_pool: bool) -> bytes:
+    """The organisation's PDF (chain_report.render_pdf), likewise."""
+    return _run(_render_chain, (data, lang, today, fallback, brand), in_pool)
+
+
+def _run(function, arguments: tuple, in_pool: bool) -> bytes:
     if not in_pool:
-        return _render_team(data, lang, today, brand)
+        return function(*arguments)
     try:
-        return _executor().submit(_render_team, data, lang, today, brand).result()
+        return _executor().submit(function, *arguments).result()
     except Exception as error:  # a broken pool (the helper died): once more, in-process
         from concurrent.futures.process import BrokenProcessPool
 
         if not isinstance(error, BrokenProcessPool):
             raise
         _reset()
-        return _render_team(data, lang, today, brand)
+        return function(*arguments)
 
 
 def _reset() -> None:

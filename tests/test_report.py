@@ -447,14 +447,26 @@ def test_a_report_rendered_in_the_helper_process_is_the_same(app, questionnaire)
         links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])
         data = exchange.load_export(exchange.export_assessment(
             find_by_facilitator_token(get_session(), links.facilitator_token)))
+        from selfcheck import chain_report, organisations
+
+        organisation = organisations.find_by_token(get_session(), demo.create_demo_organisation(
+            get_session(), app.extensions["questionnaire_document"]))
+        chain = chain_report.load_organisation_export(chain_report.export_organisation(
+            organisations.load_chain(get_session(), organisation.id, with_answers=True)),
+            trusted=True)
     day = date(2026, 11, 28)
     try:
         pooled = render_pool.render_team_report(data, "da", day, None, in_pool=True)
+        pooled_chain = render_pool.render_chain_report(chain, "da", day, questionnaire, None,
+                                                       in_pool=True)
     finally:
         render_pool._reset()
     local = render_pool.render_team_report(data, "da", day, None, in_pool=False)
+    local_chain = render_pool.render_chain_report(chain, "da", day, questionnaire, None,
+                                                  in_pool=False)
 
     def read(pdf: bytes) -> list[str]:
         return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
     assert read(pooled) == read(local) and len(read(local)) > 10
+    assert read(pooled_chain) == read(local_chain) and len(read(local_chain)) > 3

@@ -113,9 +113,8 @@ def report_pdf(token: str):
         whole = assessments.load_whole(get_session(), assessment.id)
         brand = brand_for_assessment(get_session(), whole)
         data = exchange.load_export(exchange.export_assessment(whole))
-        if not current_app.config.get("REPORT_RENDER_POOL"):
-            return report.render_pdf(data, lang, today, brand)
-        return render_pool.render_team_report(data, lang, today, brand, in_pool=True)
+        return render_pool.render_team_report(
+            data, lang, today, brand, in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
     pdf, hit = cache.get_or_render(key, render)
     name = report.filename(assessment.organisation, assessment.team, today)

@@ -25,7 +25,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import chain_report, charts, organisations, tables
+from .. import chain_report, charts, organisations, render_pool, tables
 from ..accounts.branding import brand_for_organisation
 from ..db import get_session
 from ..forms import EmptyForm, LevelForm, OrganisationForm, TeamForm, TeamListForm
@@ -268,9 +268,10 @@ def _export_document() -> dict:
 def report_pdf():
     document = _export_document()
     data = chain_report.load_organisation_export(document, trusted=True)
-    pdf = chain_report.render_pdf(data, str(get_locale()), date.today(),
-                                  fallback=current_app.extensions["questionnaire"],
-                                  brand=brand_for_organisation(get_session(), g.organisation))
+    pdf = render_pool.render_chain_report(
+        data, str(get_locale()), date.today(), current_app.extensions["questionnaire"],
+        brand_for_organisation(get_session(), g.organisation),
+        in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     name = chain_report.filename(g.organisation.name, date.today())
