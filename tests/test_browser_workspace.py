@@ -67,7 +67,7 @@ def test_a_consultant_works_from_the_workspace(live_server, new_page, tmp_path):
     page.get_by_role("link", name="Hvem har adgang").click()
     check(page, "access page", checked)
     page.get_by_label("E-mailadresse på en eksisterende konto").fill("kollega@example.dk")
-    page.locator("#role-group").get_by_text("Facilitator – kører selvevalueringen").click()
+    page.locator("#role-group").get_by_text("Facilitator – står for selvevalueringen").click()
     page.get_by_role("button", name="Giv adgang").click()
     assert "kollega@example.dk har nu adgang som facilitator." in page.inner_text("main")
     check(page, "access given", checked)
