@@ -74,6 +74,29 @@ def noisy_png(width=300, height=100) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.parametrize("kind", ["png", "jpeg"])
+def test_a_cut_off_logo_is_refused_even_after_weasyprint_was_imported(kind):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process."""
+    import weasyprint  # noqa: F401 - imported for its side effect on Pillow
+    from PIL import ImageFile
+
+    from selfcheck.accounts.branding import LogoError, clean_logo
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    whole = noisy_png() if kind == "png" else noisy_jpeg()
+    assert clean_logo(whole).width == 300
+    with pytest.raises(LogoError) as refused:
+        clean_logo(whole[: len(whole) // 2])
+    assert refused.value.code == "broken"
+
+
+def noisy_jpeg() -> bytes:
+    image = Image.open(io.BytesIO(noisy_png()))
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def test_the_bomb_is_small_but_huge():
     bomb = png_bomb()
     assert len(bomb) < 60_000

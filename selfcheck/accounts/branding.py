@@ -55,9 +55,16 @@ def clean_logo(raw: bytes) -> Logo:
     kind = next((name for magic, name in SIGNATURES.items() if raw.startswith(magic)), None)
     if kind is None:
         raise LogoError("type")
+    # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES when it is imported, after which
+    # a cut-off file decodes "fine" with grey filler. So completeness is checked here, on
+    # its own: PNG's chunks and checksums by verify(), a JPEG's end-of-image marker.
+    if kind == "JPEG" and not raw.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9"):
+        raise LogoError("broken")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw), formats=[kind]) as whole:
+                whole.verify()
             image = Image.open(io.BytesIO(raw), formats=[kind])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise LogoError("pixels") from None
