@@ -79,6 +79,7 @@ def main() -> int:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}"
         upgrade_database(url)
         app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url,
+                          "RATELIMIT_STORAGE_URI": "memory://",
                           "REPORT_CACHE_DIR": str(folder / "cache")})
         questionnaire = app.extensions["questionnaire"]
         with app.app_context():

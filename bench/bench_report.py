@@ -46,6 +46,7 @@ def main() -> int:
         upgrade_database(url)
         cache_dir = folder / "cache"
         app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url,
+                          "RATELIMIT_STORAGE_URI": "memory://",
                           "REPORT_CACHE_DIR": str(cache_dir)})
         with app.app_context():
             links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])

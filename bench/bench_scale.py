@@ -32,7 +32,9 @@ def build(url: str, assessments: int):
     from selfcheck.tokens import hash_token, new_token
 
     upgrade_database(url)
-    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url})
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url,
+                      "RATELIMIT_STORAGE_URI": "memory://",
+                      "REPORT_CACHE_DIR": tempfile.mkdtemp(prefix="selfcheck-bench-cache-")})
     document = app.extensions["questionnaire_document"]
     with app.app_context():
         session = get_session()
