@@ -6,7 +6,7 @@ export file; both pages and the PDF print it the same way through here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 
@@ -24,3 +24,10 @@ def format_day(value: date | str | None, lang: str) -> str:
     """The date in the language's medium format, or "" when there is none."""
     day = as_date(value)
     return "" if day is None else format_date(day, format="medium", locale=lang)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC time: SQLite gives it back without its time zone."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..dates import as_utc
 from ..models import (
     Access,
     Action,
@@ -134,7 +135,7 @@ def purge(session: Session, days: int, cache: ReportCache | None,
     lone = [assessment_id for assessment_id, closed_at in session.execute(
         select(Assessment.id, Assessment.closed_at).where(
             Assessment.level_id.is_(None), Assessment.status == "closed"))
-            if closed_at is not None and _utc(closed_at) < limit]
+            if closed_at is not None and as_utc(closed_at) < limit]
     done.add(_delete_assessments(session, lone, cache))
     session.commit()
     rows = session.execute(
@@ -146,7 +147,7 @@ def purge(session: Session, days: int, cache: ReportCache | None,
         if status != "closed" or closed_at is None:
             running.add(organisation_id)
             continue
-        closed_at = _utc(closed_at)
+        closed_at = as_utc(closed_at)
         latest[organisation_id] = max(closed_at, latest.get(organisation_id) or closed_at)
     for organisation_id, closed_at in sorted(latest.items()):
         if organisation_id in running or closed_at >= limit:
@@ -154,7 +155,3 @@ def purge(session: Session, days: int, cache: ReportCache | None,
         organisation = session.get(Organisation, organisation_id)
         done.add(delete_organisation(session, organisation, cache))
     return done
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

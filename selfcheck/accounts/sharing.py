@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..dates import as_utc
 from ..models import Access, Account, Assessment, Invitation, Organisation, utcnow
 from ..tokens import hash_token, matches, new_token, seal
 from .access import FACILITATOR, OWNER, ROLES, access_rows, stronger
@@ -145,9 +146,7 @@ def find_invitation(session: Session, token: str) -> Invitation | None:
         Invitation.token_hash == hash_token(token))).first()
     if found is None or not matches(token, found.token_hash):
         return None
-    expires = found.expires_at if found.expires_at.tzinfo else found.expires_at.replace(
-        tzinfo=utcnow().tzinfo)
-    if expires <= utcnow():
+    if as_utc(found.expires_at) <= utcnow():
         return None
     return found
 

@@ -8,11 +8,12 @@ clients must not wait for four thousand lazy loads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from ..dates import as_utc
 from ..models import Access, Account, Answer, Assessment, Level, Organisation, Participant
 
 STATUSES = ("open", "closed")
@@ -41,12 +42,6 @@ class Item:
     @property
     def activity(self) -> datetime:
         return max(d for d in (self.last_answer, self.created_at) if d is not None)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def items(session: Session, account: Account, *, client: str | None = None,
@@ -100,8 +95,8 @@ def _organisations(session: Session, account: Account) -> list[Item]:
             name=organisation.name, role=role,
             status="open" if open_teams or not total else "closed",
             teams=total, open_teams=open_teams, joined=joined, submitted=submitted,
-            last_answer=_utc(last.get(organisation.id)),
-            created_at=_utc(organisation.created_at)))
+            last_answer=as_utc(last.get(organisation.id)),
+            created_at=as_utc(organisation.created_at)))
     return result
 
 
@@ -134,6 +129,6 @@ def _assessments(session: Session, account: Account) -> list[Item]:
         result.append(Item(
             kind="assessment", id=row.id, client=row.organisation, name=row.team,
             role=row.role, status=row.status, teams=1, open_teams=int(row.status == "open"),
-            joined=joined, submitted=submitted, last_answer=_utc(last.get(row.id)),
-            created_at=_utc(row.created_at)))
+            joined=joined, submitted=submitted, last_answer=as_utc(last.get(row.id)),
+            created_at=as_utc(row.created_at)))
     return result

@@ -59,6 +59,7 @@ def workspace_panel(target: Assessment | Organisation, opened) -> dict:
         "kind": kind,
         "id": target.id,
         "role": role,
+        "role_name": role_name(role) if role else None,
         "can_hold": account is not None and role is None and not opened.by_account,
         "owner": access.allowed(role, "share"),
     }
