@@ -44,11 +44,11 @@ def paired_ratio(a, b, pairs: int = PAIRS) -> tuple[float, float, float, float]:
 
 
 def build_chain(app, questionnaire):
-    from selfcheck import organisations
+    from selfcheck.core.tokens import hash_token, new_token
     from selfcheck.db import get_session
     from selfcheck.models import Answer, Participant
-    from selfcheck.tokens import hash_token, new_token
-    from selfcheck.views import current_document
+    from selfcheck.services import organisations
+    from selfcheck.web.context import current_document
 
     session = get_session()
     organisation, token = organisations.create_organisation(
@@ -71,8 +71,12 @@ def build_chain(app, questionnaire):
 def main() -> int:
     from weasyprint import HTML
 
-    from selfcheck import chain_report, create_app, organisations, report
+    from selfcheck import create_app
     from selfcheck.db import get_session, upgrade_database
+    from selfcheck.exchange import organisation as organisation_json
+    from selfcheck.report import chain as chain_report
+    from selfcheck.report import render
+    from selfcheck.services import organisations
 
     folder = Path(tempfile.mkdtemp(prefix="selfcheck-bench-chain-"))
     try:
@@ -86,11 +90,11 @@ def main() -> int:
             token, team_token = build_chain(app, questionnaire)
             organisation = organisations.find_by_token(get_session(), token)
             loaded = organisations.load_chain(get_session(), organisation.id, with_answers=True)
-            data = chain_report.load_organisation_export(
-                chain_report.export_organisation(loaded), trusted=True)
+            data = organisation_json.load_organisation_export(
+                organisation_json.export_organisation(loaded), trusted=True)
         html = chain_report.render_html(chain_report.report_context(
             data, data.questionnaire, "da", date.today()))
-        base_url = report.STATIC_DIR.as_uri() + "/"
+        base_url = render.STATIC_DIR.as_uri() + "/"
         client = app.test_client()
 
         def floor():

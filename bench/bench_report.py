@@ -36,9 +36,13 @@ def resident_mib() -> float:
 def main() -> int:
     from weasyprint import HTML
 
-    from selfcheck import create_app, demo, exchange, report
-    from selfcheck.assessments import find_by_facilitator_token
+    from selfcheck import create_app
     from selfcheck.db import get_session, upgrade_database
+    from selfcheck.exchange import team as exchange
+    from selfcheck.report import render
+    from selfcheck.report import team as report
+    from selfcheck.services import demo
+    from selfcheck.services.assessments import find_by_facilitator_token
 
     folder = Path(tempfile.mkdtemp(prefix="selfcheck-bench-"))
     try:
@@ -54,7 +58,7 @@ def main() -> int:
             data = exchange.load_export(exchange.export_assessment(assessment))
         today = date.today()
         html = report.render_html(report.report_context(data, "da", today))
-        base_url = report.STATIC_DIR.as_uri() + "/"
+        base_url = render.STATIC_DIR.as_uri() + "/"
         client = app.test_client()
         path = f"/f/{links.facilitator_token}/report.pdf"
 
@@ -82,7 +86,7 @@ def main() -> int:
 
         before = resident_mib()
         for _ in range(RENDERS_FOR_MEMORY):
-            report.html_to_pdf(_small_document(report))
+            render.html_to_pdf(_small_document(report))
         growth = resident_mib() - before
         print(f"report: 12 members, {pages} pages, {PAIRS} alternating pairs")
         print(render_ratio.line())
@@ -97,8 +101,10 @@ def main() -> int:
 
 def _small_document(report) -> str:
     """A one-page document with the report's font: many renders in little time."""
+    from selfcheck.report import render
+
     return (f'<html lang="da"><head><title>Prøve</title><style>@font-face {{ font-family: '
-            f'"IBM Plex Sans"; src: url("{report.FONT_DIR.as_uri()}/IBMPlexSans-Regular.ttf");'
+            f'"IBM Plex Sans"; src: url("{render.FONT_DIR.as_uri()}/IBMPlexSans-Regular.ttf");'
             f' }} body {{ font-family: "IBM Plex Sans"; }}</style></head><body><h1>Rapport</h1>'
             f'<p>Æble, ødelagt å.</p></body></html>')
 

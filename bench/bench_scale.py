@@ -26,10 +26,11 @@ def build(url: str, assessments: int):
     """An app on ``url`` with the example team and ``assessments`` − 1 filler assessments."""
     from sqlalchemy import insert, select
 
-    from selfcheck import create_app, demo
+    from selfcheck import create_app
+    from selfcheck.core.tokens import hash_token, new_token
     from selfcheck.db import get_session, upgrade_database
     from selfcheck.models import Answer, Assessment, Participant
-    from selfcheck.tokens import hash_token, new_token
+    from selfcheck.services import demo
 
     upgrade_database(url)
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url,

@@ -199,7 +199,7 @@ def _lost_answers(database: str, rounds: int) -> int:
     recommendations completely."""
     from sqlalchemy import create_engine, text
 
-    from selfcheck.content import load_questionnaire
+    from selfcheck.core.content import load_questionnaire
     from selfcheck.resources import default_questions_file
 
     questionnaire = load_questionnaire(default_questions_file())

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from . import config
-from .content import parse_questionnaire, read_document
-from .resources import templates_dir
+from selfcheck import config
+from selfcheck.core.content import parse_questionnaire, read_document
+from selfcheck.resources import templates_dir
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -32,7 +32,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from . import db, i18n, logs, ratelimit, security, views
+    from selfcheck import db, i18n, logs, ratelimit, security
+    from selfcheck import web as views
 
     CSRFProtect(app)
     logs.init_app(app)

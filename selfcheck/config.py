@@ -12,7 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from .resources import default_questions_file
+from selfcheck.resources import default_questions_file
 
 #: Environment variables the app reads, and the config keys they set.
 ENVIRONMENT = {
@@ -94,7 +94,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
                                   f"not {value[:40]!r}")
             settings[key] = value.strip()
         elif key == "SMTP_URL":
-            from .accounts.mail import check_url
+            from selfcheck.services.accounts.mail import check_url
 
             problem = check_url(value.strip())
             if problem:

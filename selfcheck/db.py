@@ -24,7 +24,7 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite connections get WAL, busy_timeout and foreign keys."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    from .config import is_server
+    from selfcheck.config import is_server
 
     if not is_server(url):
         engine = create_engine(url)
@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-    from . import revisions
+    from selfcheck import revisions
 
     revisions.install(app.extensions["db_sessionmaker"])
     app.teardown_appcontext(_close_session)

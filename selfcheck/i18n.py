@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Flask, g, request, session
 from flask_babel import Babel, format_date, format_decimal, get_locale
 
-from .content import LANGUAGES
-from .dates import format_day
-from .exact import rounded
-from .resources import PACKAGE_DIR
+from selfcheck.core.content import LANGUAGES
+from selfcheck.core.exact import rounded
+from selfcheck.dates import format_day
+from selfcheck.resources import PACKAGE_DIR
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 

@@ -26,7 +26,7 @@ def wrong_code(response) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    from .config import is_server
+    from selfcheck.config import is_server
 
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)

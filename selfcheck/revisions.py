@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import (
+from selfcheck.models import (
     Access,
     Action,
     Answer,

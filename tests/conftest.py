@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from selfcheck import create_app
-from selfcheck.content import read_document
+from selfcheck.core.content import read_document
 from selfcheck.db import upgrade_database
 from selfcheck.resources import default_questions_file
 
@@ -365,8 +365,8 @@ class Consultant:
         assert response.status_code == 302, response.get_data(as_text=True)
         token = response.headers["Location"].rsplit("/f/", 1)[1]
         with self.app.app_context():
-            from selfcheck.assessments import find_by_facilitator_token
             from selfcheck.db import get_session
+            from selfcheck.services.assessments import find_by_facilitator_token
 
             return find_by_facilitator_token(get_session(), token).id, token
 
@@ -376,7 +376,7 @@ class Consultant:
         token = response.headers["Location"].rsplit("/o/", 1)[1]
         with self.app.app_context():
             from selfcheck.db import get_session
-            from selfcheck.organisations import find_by_token
+            from selfcheck.services.organisations import find_by_token
 
             return find_by_token(get_session(), token).id, token
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from selfcheck.accounts.passwords import PASSWORD_MIN, common_passwords
 from selfcheck.cli import main
 from selfcheck.models import Account
+from selfcheck.services.accounts.passwords import PASSWORD_MIN, common_passwords
 
 from .conftest import PASSWORD, Consultant, csrf_token, html_text
 

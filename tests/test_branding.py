@@ -80,7 +80,7 @@ def test_a_cut_off_logo_is_refused_even_after_weasyprint_was_imported(kind):
     import weasyprint  # noqa: F401 - imported for its side effect on Pillow
     from PIL import ImageFile
 
-    from selfcheck.accounts.branding import LogoError, clean_logo
+    from selfcheck.services.accounts.branding import LogoError, clean_logo
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
     whole = noisy_png() if kind == "png" else noisy_jpeg()

@@ -25,10 +25,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from selfcheck.chain import TeamInput, compare_chain
 from selfcheck.cli import main
+from selfcheck.core.chain import TeamInput, compare_chain
+from selfcheck.core.scoring import score_assessment
 from selfcheck.models import Assessment, Level, Organisation
-from selfcheck.scoring import score_assessment
 
 from .conftest import Member, csrf_token, html_text
 
@@ -208,10 +208,10 @@ def test_the_organisation_page_scales_in_statements(app, questionnaire, db):
     """1 direktion + 10 chefgrupper + 50 teams of 8: the page's statements do not grow."""
     from sqlalchemy import event
 
-    from selfcheck import organisations
+    from selfcheck.core.tokens import hash_token, new_token
     from selfcheck.models import Answer, Participant
-    from selfcheck.tokens import hash_token, new_token
-    from selfcheck.views import current_document
+    from selfcheck.services import organisations
+    from selfcheck.web.context import current_document
 
     def fill(session, organisation, members):
         for level in organisation.levels:

@@ -9,7 +9,7 @@ import tomli_w
 from click.testing import CliRunner
 
 from selfcheck.cli import main
-from selfcheck.content import (
+from selfcheck.core.content import (
     LANGUAGES,
     ContentError,
     Text,

@@ -19,7 +19,8 @@ import tomli_w
 from click.testing import CliRunner
 
 from selfcheck.cli import main
-from selfcheck.content import (
+from selfcheck.core.checks import MIN_CHAIN_SUGGESTIONS, warnings
+from selfcheck.core.content import (
     DEFAULT_CHAIN_GAP,
     MAX_CHAIN_SUGGESTIONS_PER_THEME,
     MAX_LEVELS,
@@ -31,7 +32,6 @@ from selfcheck.content import (
     load_questionnaire,
     parse_questionnaire,
 )
-from selfcheck.content_checks import MIN_CHAIN_SUGGESTIONS, warnings
 from selfcheck.resources import default_questions_file
 
 QUESTIONS_FILE = default_questions_file()

@@ -14,11 +14,11 @@ import tomli_w
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from selfcheck import report
 from selfcheck.cli import main
-from selfcheck.content import load_questionnaire, parse_questionnaire, read_document
-from selfcheck.content_checks import AVOID, lix, sentences, show, warnings, words
-from selfcheck.exchange import AssessmentData
+from selfcheck.core.checks import AVOID, lix, sentences, show, warnings, words
+from selfcheck.core.content import load_questionnaire, parse_questionnaire, read_document
+from selfcheck.core.records import AssessmentData
+from selfcheck.report import team as report
 from selfcheck.resources import default_questions_file
 
 from .conftest import html_text

@@ -32,9 +32,9 @@ def statements(app, client, url: str) -> int:
 
 
 def team(app, questionnaire, members: int) -> Facilitator:
-    from selfcheck import assessments
+    from selfcheck.core.tokens import hash_token, new_token
     from selfcheck.models import Answer, Participant, utcnow
-    from selfcheck.tokens import hash_token, new_token
+    from selfcheck.services import assessments
 
     facilitator = Facilitator(app).create(answers="named")
     Member(app, facilitator.join_url()).join("Første")  # one through the web, the rest at once

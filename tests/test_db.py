@@ -60,7 +60,7 @@ def test_upgrading_on_sqlite_keeps_every_row(tmp_path, questions_document):
 
     from sqlalchemy import text
 
-    from selfcheck.content import document_hash, parse_questionnaire
+    from selfcheck.core.content import document_hash, parse_questionnaire
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     upgrade_database(url, "0005")

@@ -16,10 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfcheck import charts, tables
-from selfcheck.content import parse_questionnaire
-from selfcheck.exact import Root, exact, rounded
-from selfcheck.scoring import score_assessment
+from selfcheck.core import charts
+from selfcheck.core.content import parse_questionnaire
+from selfcheck.core.exact import Root, exact, rounded
+from selfcheck.core.scoring import score_assessment
+from selfcheck.exchange import tables
 
 from .test_scoring import small_document
 

@@ -14,11 +14,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from selfcheck import assessments, exchange, report, tables
 from selfcheck.cli import main
-from selfcheck.exact import rounded
+from selfcheck.core.exact import rounded
+from selfcheck.core.scoring import score_assessment
+from selfcheck.exchange import tables
+from selfcheck.exchange import team as exchange
 from selfcheck.models import Action, Answer, Assessment, Participant, ThemeComment, ThemeDecision
-from selfcheck.scoring import score_assessment
+from selfcheck.report import team as report
+from selfcheck.services import assessments
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from selfcheck import assessments, exchange, progress
-from selfcheck.content import parse_questionnaire, read_document
+from selfcheck.core import progress
+from selfcheck.core.content import parse_questionnaire, read_document
+from selfcheck.exchange import team as exchange
+from selfcheck.services import assessments
 
 from .conftest import Member, html_text
 

@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from selfcheck import create_app, exchange
+from selfcheck import create_app
 from selfcheck.cli import main
+from selfcheck.exchange import team as exchange
 from selfcheck.models import Action, Assessment, Participant
 
 from .conftest import QUESTIONS_FILE, Facilitator, Member, csrf_token, html_text
@@ -541,7 +542,9 @@ def test_a_wide_scale_is_refused_before_anything_is_built(app, runner, db, tmp_p
 
 def test_the_schema_states_the_same_limits_as_the_forms():
     from selfcheck import limits
-    from selfcheck.forms import ActionForm, CreateAssessmentForm, DecisionForm, JoinForm, StepForm
+    from selfcheck.web.answer.forms import JoinForm, StepForm
+    from selfcheck.web.start.forms import CreateAssessmentForm
+    from selfcheck.web.workshop.forms import ActionForm, DecisionForm
 
     schema = json.loads((QUESTIONS_FILE.parent / "docs/export-schema.json").read_text())
     props = schema["properties"]
@@ -573,7 +576,9 @@ def test_the_schema_states_the_same_limits_as_the_forms():
 
 @BOTH
 def test_member_and_action_counts_are_bounded_everywhere(app, questionnaire, db, monkeypatch):
-    from selfcheck.views import answer, facilitate, workshop
+    from selfcheck.web.answer import routes as answer
+    from selfcheck.web.facilitate import routes as facilitate
+    from selfcheck.web.workshop import routes as workshop
 
     monkeypatch.setattr(answer, "MEMBERS_MAX", 1)
     monkeypatch.setattr(facilitate, "MEMBERS_MAX", 1)

@@ -26,9 +26,9 @@ from sqlalchemy import create_engine, func, select
 from selfcheck import create_app
 from selfcheck.cli import main
 from selfcheck.config import ConfigError
-from selfcheck.content import load_questionnaire
+from selfcheck.core.content import load_questionnaire
+from selfcheck.core.tokens import JOIN_CODE_ALPHABET
 from selfcheck.models import Answer, Participant, ThemeComment
-from selfcheck.tokens import JOIN_CODE_ALPHABET
 
 from .conftest import QUESTIONS_FILE, csrf_token
 from .servers import Instance, Nginx, RedisServer

@@ -14,11 +14,11 @@ from babel.numbers import format_decimal
 from sqlalchemy import func, select
 
 from selfcheck.cli import main
-from selfcheck.content import document_hash
-from selfcheck.exact import rounded
+from selfcheck.core.content import document_hash
+from selfcheck.core.exact import rounded
+from selfcheck.core.scoring import score_assessment
+from selfcheck.core.tokens import hash_token
 from selfcheck.models import Answer, Assessment, Participant, ThemeComment
-from selfcheck.scoring import score_assessment
-from selfcheck.tokens import hash_token
 
 from .conftest import Member, csrf_token, html_text
 

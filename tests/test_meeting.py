@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from selfcheck import assessments as service
+from selfcheck.core.tokens import JOIN_CODE_ALPHABET, hash_token, join_code_for, normalise_code
 from selfcheck.models import Answer, Assessment, Participant
-from selfcheck.tokens import JOIN_CODE_ALPHABET, hash_token, join_code_for, normalise_code
+from selfcheck.services import assessments as service
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 
@@ -49,7 +49,7 @@ def test_codes_have_no_look_alikes_and_are_hashed_at_rest(app, facilitator, db):
 
 def test_a_code_collision_takes_the_next_attempt(app, db):
     with app.app_context():
-        from selfcheck.views import current_document
+        from selfcheck.web.context import current_document
 
         session = app.extensions["db_sessionmaker"]()
         first, links = service.create_assessment(session, current_document(), organisation="K",

@@ -13,11 +13,12 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from pypdf import PdfReader
 
-from selfcheck import report
 from selfcheck.cli import main
-from selfcheck.exact import rounded
-from selfcheck.exchange import export_assessment, load_export
-from selfcheck.scoring import score_assessment
+from selfcheck.core.exact import rounded
+from selfcheck.core.scoring import score_assessment
+from selfcheck.exchange.team import export_assessment, load_export
+from selfcheck.report import render
+from selfcheck.report import team as report
 
 from .conftest import Facilitator, Member, csrf_token
 
@@ -48,14 +49,14 @@ def no_weasyprint_warnings():
 def fetchers(monkeypatch):
     """Record every URL fetcher the report uses, to see what it was asked for."""
     made = []
-    original = report.safe_url_fetcher
+    original = render.safe_url_fetcher
 
     def recording(*args, **kwargs):
         fetcher = original(*args, **kwargs)
         made.append(fetcher)
         return fetcher
 
-    monkeypatch.setattr(report, "safe_url_fetcher", recording)
+    monkeypatch.setattr(render, "safe_url_fetcher", recording)
     return made
 
 
@@ -95,8 +96,8 @@ def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnair
 
     # The numbers are those of the results page: scoring.py on the same answers.
     with app.app_context():
-        from selfcheck import assessments
         from selfcheck.db import get_session
+        from selfcheck.services import assessments
 
         assessment = assessments.find_by_facilitator_token(get_session(), path.rsplit("/", 1)[1])
         expected = assessments.results(assessment)
@@ -203,10 +204,10 @@ def test_hostile_text_is_escaped_and_nothing_is_fetched(app, fetchers, questionn
 
 
 def test_url_fetcher_allows_only_data_and_static_files(tmp_path):
-    static = report.STATIC_DIR
+    static = render.STATIC_DIR
     font = static / "vendor/dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf"
-    assert report.is_allowed_url(font.as_uri())
-    assert report.is_allowed_url("data:image/svg+xml;base64,PHN2Zy8+")
+    assert render.is_allowed_url(font.as_uri())
+    assert render.is_allowed_url("data:image/svg+xml;base64,PHN2Zy8+")
     escaping = [
         (static / "../report.py").as_uri(),
         static.as_uri() + "/vendor/../../report.py",
@@ -223,7 +224,7 @@ def test_url_fetcher_allows_only_data_and_static_files(tmp_path):
         static.as_uri(),  # a folder, not a file
     ]
     for url in escaping:
-        assert not report.is_allowed_url(url), url
+        assert not render.is_allowed_url(url), url
 
 
 def test_url_fetcher_does_not_follow_a_symlink_out_of_the_root(tmp_path):
@@ -232,9 +233,9 @@ def test_url_fetcher_does_not_follow_a_symlink_out_of_the_root(tmp_path):
     (tmp_path / "secret.txt").write_text("secret")
     os.symlink(tmp_path / "secret.txt", root / "innocent.css")
     (root / "real.css").write_text("p {}")
-    assert report.is_allowed_url((root / "real.css").as_uri(), root)
-    assert not report.is_allowed_url((root / "innocent.css").as_uri(), root)
-    fetcher = report.safe_url_fetcher(root)
+    assert render.is_allowed_url((root / "real.css").as_uri(), root)
+    assert not render.is_allowed_url((root / "innocent.css").as_uri(), root)
+    fetcher = render.safe_url_fetcher(root)
     with pytest.raises(ValueError):
         fetcher.fetch((root / "innocent.css").as_uri())
     with pytest.raises(ValueError):
@@ -293,8 +294,8 @@ def test_export_and_offline_report_match_the_web(app, runner, tmp_path, question
     expected = score_assessment(questionnaire, [m.answers for m in data.submitted_members],
                                 data.consensus)
     with app.app_context():
-        from selfcheck import assessments
         from selfcheck.db import get_session
+        from selfcheck.services import assessments
 
         assessment = assessments.find_by_facilitator_token(get_session(), token)
         assert assessments.results(assessment) == expected
@@ -333,7 +334,7 @@ def test_report_for_fifteen_anonymous_members(app, questionnaire, db):
     """A large anonymous team: every theme, comments without names, no member name anywhere."""
     import random
 
-    from selfcheck import assessments
+    from selfcheck.services import assessments
 
     rng = random.Random(15)
     assessment, _links = assessments.create_assessment(
@@ -361,7 +362,7 @@ def test_report_for_fifteen_anonymous_members(app, questionnaire, db):
 
 
 def test_reusing_one_font_configuration_gives_the_same_pdf(app, questionnaire):
-    """report.font_configuration() is reused per thread (it stops a leak outside the Python
+    """render.font_configuration() is reused per thread (it stops a leak outside the Python
     heap). The report must read the same as with WeasyPrint's fresh configuration: the same
     pages, text and fonts. (The bytes of a font subset can differ once the configuration
     has seen other documents; the same report rendered twice is byte for byte the same.)"""
@@ -371,9 +372,11 @@ def test_reusing_one_font_configuration_gives_the_same_pdf(app, questionnaire):
     from pypdf import PdfReader
     from weasyprint import HTML
 
-    from selfcheck import demo, exchange, report
-    from selfcheck.assessments import find_by_facilitator_token
     from selfcheck.db import get_session
+    from selfcheck.exchange import team as exchange
+    from selfcheck.report import team as report
+    from selfcheck.services import demo
+    from selfcheck.services.assessments import find_by_facilitator_token
 
     from .test_chain import embedded_fonts
 
@@ -382,11 +385,11 @@ def test_reusing_one_font_configuration_gives_the_same_pdf(app, questionnaire):
         data = exchange.load_export(exchange.export_assessment(
             find_by_facilitator_token(get_session(), links.facilitator_token)))
     html = report.render_html(report.report_context(data, "da", date(2026, 11, 28)))
-    fresh = HTML(string=html, base_url=report.STATIC_DIR.as_uri() + "/",
-                 url_fetcher=report.safe_url_fetcher()).write_pdf(pdf_variant="pdf/ua-1")
-    first = report.html_to_pdf(html)
-    assert report.font_configuration() is report.font_configuration()
-    assert report.html_to_pdf(html) == first
+    fresh = HTML(string=html, base_url=render.STATIC_DIR.as_uri() + "/",
+                 url_fetcher=render.safe_url_fetcher()).write_pdf(pdf_variant="pdf/ua-1")
+    first = render.html_to_pdf(html)
+    assert render.font_configuration() is render.font_configuration()
+    assert render.html_to_pdf(html) == first
 
     def read(pdf: bytes) -> list[str]:
         return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
@@ -399,7 +402,7 @@ def test_concurrent_downloads_of_one_report_wait_for_one_render(app, facilitator
     import threading
     import time
 
-    from selfcheck import report
+    from selfcheck.report import team as report
 
     facilitator.create()
     renders = []
@@ -439,19 +442,22 @@ def test_a_report_rendered_in_the_helper_process_is_the_same(app, questionnaire)
 
     from pypdf import PdfReader
 
-    from selfcheck import demo, exchange, render_pool
-    from selfcheck.assessments import find_by_facilitator_token
     from selfcheck.db import get_session
+    from selfcheck.exchange import team as exchange
+    from selfcheck.report import pool as render_pool
+    from selfcheck.services import demo
+    from selfcheck.services.assessments import find_by_facilitator_token
 
     with app.app_context():
         links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])
         data = exchange.load_export(exchange.export_assessment(
             find_by_facilitator_token(get_session(), links.facilitator_token)))
-        from selfcheck import chain_report, organisations
+        from selfcheck.exchange import organisation as organisation_json
+        from selfcheck.services import organisations
 
         organisation = organisations.find_by_token(get_session(), demo.create_demo_organisation(
             get_session(), app.extensions["questionnaire_document"]))
-        chain = chain_report.load_organisation_export(chain_report.export_organisation(
+        chain = organisation_json.load_organisation_export(organisation_json.export_organisation(
             organisations.load_chain(get_session(), organisation.id, with_answers=True)),
             trusted=True)
     day = date(2026, 11, 28)

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfcheck.content import load_questionnaire, parse_questionnaire
-from selfcheck.exact import Root
-from selfcheck.resources import default_questions_file
-from selfcheck.scoring import (
+from selfcheck.core.content import load_questionnaire, parse_questionnaire
+from selfcheck.core.exact import Root
+from selfcheck.core.scoring import (
     ANONYMITY_THRESHOLD,
     band_for,
     counted_value,
@@ -21,6 +20,7 @@ from selfcheck.scoring import (
     percent,
     score_assessment,
 )
+from selfcheck.resources import default_questions_file
 
 
 def text(da: str) -> dict:

@@ -15,7 +15,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from selfcheck import exchange
+from selfcheck.exchange.problems import NUL_PROBLEM
 from selfcheck.models import Action, Assessment, Participant, ThemeComment, ThemeDecision
 
 from .conftest import Facilitator, Member, csrf_token, html_text
@@ -145,8 +145,8 @@ def test_a_nul_in_an_imported_export_is_refused_with_its_path(app, db, questionn
         content_type="multipart/form-data")
     assert response.status_code == 400
     text = html_text(response)
-    assert f"assessment.team: {exchange.NUL_PROBLEM}" in text
-    assert f"members[0].comments.purpose: {exchange.NUL_PROBLEM}" in text
+    assert f"assessment.team: {NUL_PROBLEM}" in text
+    assert f"members[0].comments.purpose: {NUL_PROBLEM}" in text
     assert (count(db, Assessment), count(db, Participant), count(db, ThemeComment)) == before
 
 
@@ -180,5 +180,5 @@ def test_a_nul_in_an_imported_organisation_is_refused_with_its_path(app, db, run
     assert result.exit_code == 1
     for where in ("organisation.name", "levels[1].name_en",
                   "levels[0].teams[0].assessment.organisation"):
-        assert f"{where}: {exchange.NUL_PROBLEM}" in result.output
+        assert f"{where}: {NUL_PROBLEM}" in result.output
     assert (count(db, Organisation), count(db, Assessment)) == before

@@ -1,0 +1,240 @@
+"""Commands on the data: the schema, the example, export, import, offline reports, purge.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from selfcheck.core.content import LANGUAGES
+from selfcheck.exchange.problems import ExchangeError, shown
+
+from .common import require_schema
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade_command(revision: str) -> None:
+    """Create or upgrade the database schema to REVISION (default: head)."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from selfcheck.db import upgrade_database
+
+    try:
+        upgrade_database(current_app.config["DATABASE_URL"], revision)
+    except (CommandError, SQLAlchemyError) as exc:
+        raise click.ClickException(f"the database cannot be upgraded: "
+                                   f"{str(getattr(exc, 'orig', None) or exc)[:200]}") from None
+    click.echo(f"Database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command("demo")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="da", show_default=True)
+@with_appcontext
+def demo_command(lang: str) -> None:
+    """Create the example leadership chain and the example assessment (12 members).
+
+    Prints the organisation link, then the assessment's facilitator link last."""
+    from selfcheck.db import get_session
+    from selfcheck.services.demo import create_demo, create_demo_organisation
+
+    require_schema()
+    document = current_app.extensions["questionnaire_document"]
+    organisation_token = create_demo_organisation(get_session(), document, lang)
+    click.echo("Example leadership chain created: Eksempel Kommune, 4 levels, 9 teams.")
+    click.echo(f"Organisation link: /o/{organisation_token}")
+    links = create_demo(get_session(), document, lang)
+    click.echo("Example assessment created: Eksempel Kommune, Direktionen, 12 members.")
+    click.echo(f"Join link for more members: /j/{links.join_token}")
+    click.echo("Facilitator link (results):")
+    click.echo(f"/f/{links.facilitator_token}")
+
+
+@click.command("export")
+@click.argument("assessment")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write. CSV writes two files: NAME-answers.csv and NAME-results.csv.")
+@click.option("--format", "kind", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+              show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the texts in CSV and XLSX (default: the assessment's).")
+@with_appcontext
+def export_command(assessment: str, output: Path, kind: str, lang: str | None) -> None:
+    """Export an assessment. ASSESSMENT is its number, facilitator token or link."""
+    from datetime import UTC, datetime
+
+    from selfcheck.db import get_session
+    from selfcheck.exchange import tables
+    from selfcheck.exchange import team as exchange
+    from selfcheck.models import Assessment
+    from selfcheck.services import assessments
+
+    require_schema()
+    session = get_session()
+    if assessment.isdigit():
+        found = session.get(Assessment, int(assessment)) if len(assessment) <= 18 else None
+    else:
+        token = assessment.rstrip("/").rsplit("/f/", 1)[-1]
+        found = assessments.find_by_facilitator_token(session, token)
+    if found is None:
+        raise click.ClickException("no assessment has that number or facilitator token")
+    document = exchange.export_assessment(found, exported_at=datetime.now(UTC))
+    if kind == "json":
+        output.write_text(exchange.dumps(document), encoding="utf-8")
+        click.echo(f"Wrote {output} ({len(document['members'])} members)")
+        return
+    data = exchange.load_export(document)
+    lang = lang or data.language
+    if kind == "xlsx":
+        output.write_bytes(tables.to_xlsx(data, lang))
+        click.echo(f"Wrote {output}")
+        return
+    stem = output.with_suffix("")
+    for name, columns, rows in (("answers", tables.ANSWER_COLUMNS, tables.answer_rows),
+                                ("results", tables.RESULT_COLUMNS, tables.result_rows)):
+        path = stem.parent / f"{stem.name}-{name}.csv"
+        path.write_text(tables.to_csv(columns, rows(data, lang)), encoding="utf-8")
+        click.echo(f"Wrote {path}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(file: Path) -> None:
+    """Create an assessment from an exported JSON file and print its facilitator link."""
+    from selfcheck.db import get_session
+    from selfcheck.services import assessments
+
+    document, data = _read_export(file)
+    require_schema()
+    if isinstance(data, _organisation_data_class()):
+        from selfcheck.services import organisations
+
+        organisation, token = organisations.import_organisation(get_session(), document, data)
+        teams = sum(len(level.teams) for level in data.levels)
+        click.echo(f"Imported the organisation {data.name}: {len(data.levels)} levels, "
+                   f"{teams} teams.")
+        click.echo("Organisation link:")
+        click.echo(f"/o/{token}")
+        return
+    _assessment, links = assessments.import_document(get_session(), document, data)
+    click.echo(f"Imported {data.organisation}, {data.team}: {len(data.members)} members.")
+    click.echo("Facilitator link:")
+    click.echo(f"/f/{links.facilitator_token}")
+
+
+def _organisation_data_class():
+    from selfcheck.core.records import OrganisationData
+
+    return OrganisationData
+
+
+def _read_export(file: Path, organisation_only: bool = False):
+    """The document and its validated data (an assessment's or an organisation's export), or
+    a ClickException listing every problem."""
+    from selfcheck.exchange import organisation as organisation_json
+    from selfcheck.exchange import safejson as jsondoc
+    from selfcheck.exchange import team as exchange
+
+    try:
+        document = jsondoc.loads(file.read_bytes()[: jsondoc.MAX_BYTES + 1])
+        if organisation_only or (isinstance(document, dict)
+                                 and document.get("format") == organisation_json.FORMAT):
+            return document, organisation_json.load_organisation_export(document)
+        return document, exchange.load_export(document)
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
+    except jsondoc.JSONFileError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    except ExchangeError as exc:
+        raise click.ClickException(f"{file}: " + "; ".join(shown(exc.problems))) \
+            from None
+
+
+def _pdf_from_file(whose: str):
+    """The arguments of an offline report command: FILE, -o OUTPUT and --lang."""
+    def decorate(command):
+        command = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                               help=f"Language of the report (default: the {whose}'s).")(command)
+        command = click.option("-o", "--output", type=click.Path(dir_okay=False,
+                                                                 path_type=Path),
+                               required=True, help="Where to write the PDF.")(command)
+        return click.argument("file", type=click.Path(exists=True, dir_okay=False,
+                                                      path_type=Path))(command)
+    return decorate
+
+
+@click.command("chain-report")
+@_pdf_from_file("organisation")
+def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
+    """Build the leadership chain's PDF offline from an organisation's exported JSON file."""
+    from datetime import date
+
+    from selfcheck.report import chain as chain_report
+
+    _document, data = _read_export(file, organisation_only=True)
+    try:
+        pdf = chain_report.render_pdf(data, lang or data.language, date.today())
+    except ExchangeError as exc:
+        raise click.ClickException(f"{file}: " + "; ".join(exc.problems)) from None
+    output.write_bytes(pdf)
+    click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")
+
+
+@click.command("report")
+@_pdf_from_file("assessment")
+def report_command(file: Path, output: Path, lang: str | None) -> None:
+    """Build the PDF report offline from an exported JSON file."""
+    from datetime import date
+
+    from selfcheck.report import team as report
+
+    _document, data = _read_export(file)
+    if isinstance(data, _organisation_data_class()):
+        raise click.ClickException(f"{file}: an organisation's export; use `selfcheck "
+                                   "chain-report`")
+    pdf = report.render_pdf(data, lang or data.language, date.today())
+    output.write_bytes(pdf)
+    click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")
+
+
+@click.command("purge")
+@click.option("--days", type=click.IntRange(1, 36500),
+              help="Delete what was closed more than this many days ago "
+                   "(default: SELFCHECK_RETENTION_DAYS).")
+@with_appcontext
+def purge_command(days: int | None) -> None:
+    """Delete closed assessments (and finished organisations) older than the retention time.
+
+    Meant for cron, e.g. every night: `selfcheck purge`. Prints what it deleted."""
+    from selfcheck.db import get_session
+    from selfcheck.report.cache import ReportCache
+    from selfcheck.services.accounts import retention
+
+    require_schema()
+    days = days or current_app.config.get("RETENTION_DAYS")
+    if not days:
+        raise click.ClickException("no retention time: set SELFCHECK_RETENTION_DAYS or pass "
+                                   "--days")
+    cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
+    done = retention.purge(get_session(), int(days), cache)
+    click.echo(f"Deleted {done.assessments} assessment(s) and {done.organisations} "
+               f"organisation(s) closed more than {days} days ago: {done.members} member(s), "
+               f"{done.answers} answer(s), {done.comments} comment(s), {done.actions} "
+               f"action(s), {done.pdfs} saved PDF(s).")

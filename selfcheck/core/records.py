@@ -1,0 +1,111 @@
+"""The plain data an assessment or organisation is read into, independent of the database.
+
+Reports, tables and the progress view work from these records (built by exchange/ from an
+export document), so the web download and the offline commands give the same output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from selfcheck.core.content import Questionnaire
+
+
+@dataclass(frozen=True)
+class MemberData:
+    id: str
+    name: str | None
+    submitted: bool
+    answers: Mapping[str, int | None]
+    comments: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class DecisionData:
+    theme_id: str
+    consensus: float | int | None
+    note: str
+    agreed_to_disagree: bool
+
+
+@dataclass(frozen=True)
+class ActionData:
+    theme_id: str
+    text: str
+    owner: str
+    due_date: str | None
+    status: str
+    suggestion_id: str | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An earlier assessment of the same team: its results, not its answers."""
+
+    created_at: str
+    closed_at: str | None
+    overall: Fraction | None
+    scores: Mapping[str, Fraction | None]
+    consensus: Mapping[str, Fraction]
+    actions: tuple[ActionData, ...]
+    # Statement id → (theme id, mean raw answer); empty in exports made before statements were
+    # carried. Follow-ups compare statements by id: an id only lives while its meaning does.
+    statements: Mapping[str, tuple[str, Fraction | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AssessmentData:
+    """Everything a report shows, independent of the database."""
+
+    organisation: str
+    team: str
+    language: str
+    anonymous: bool
+    status: str
+    created_at: str
+    closed_at: str | None
+    questionnaire: Questionnaire
+    questionnaire_document: Mapping[str, Any]
+    members: tuple[MemberData, ...]
+    decisions: tuple[DecisionData, ...] = ()
+    actions: tuple[ActionData, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()  # earlier assessments, oldest first
+
+    @property
+    def consensus(self) -> dict[str, float]:
+        return {d.theme_id: d.consensus for d in self.decisions if d.consensus is not None}
+
+    def decision(self, theme_id: str) -> DecisionData | None:
+        return next((d for d in self.decisions if d.theme_id == theme_id), None)
+
+    @property
+    def submitted_members(self) -> tuple[MemberData, ...]:
+        return tuple(m for m in self.members if m.submitted)
+
+
+@dataclass(frozen=True)
+class LevelData:
+    name_da: str
+    name_en: str
+    teams: tuple[AssessmentData, ...]
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_da
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    name: str
+    language: str
+    created_at: str
+    levels: tuple[LevelData, ...]
+
+    @property
+    def questionnaire(self) -> Questionnaire | None:
+        for level in self.levels:
+            for team in level.teams:
+                return team.questionnaire
+        return None

@@ -1,0 +1,98 @@
+"""The organisation as one JSON document: export and validated import.
+
+Each team inside is an ordinary assessment export (exchange/team.py), without names and
+comments, so the organisation's link never reveals who answered what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from selfcheck.core.records import LevelData, OrganisationData
+from selfcheck.exchange import team as exchange
+from selfcheck.exchange.problems import ExchangeError, nul_problems
+from selfcheck.limits import ORGANISATION_MAX
+
+FORMAT = "selfcheck-organisation"
+
+
+VERSION = 1
+
+
+MAX_LEVELS = 8
+
+
+MAX_TEAMS = 200
+
+
+def export_organisation(organisation) -> dict[str, Any]:
+    """The organisation (loaded with organisations.load_chain) as a JSON-ready dict.
+
+    The organisation's link must not reveal who answered what, so each team's export here
+    carries its answers without names and without comments: enough to rebuild and report the
+    chain. A team's full export comes from its own facilitator link.
+    """
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "organisation": {"name": organisation.name, "language": organisation.language,
+                         "created_at": organisation.created_at.isoformat()},
+        "levels": [{"name_da": level.name_da, "name_en": level.name_en,
+                    "teams": [_without_names(exchange.export_assessment(team))
+                              for team in level.teams]}
+                   for level in organisation.levels],
+    }
+
+
+def _without_names(document: dict[str, Any]) -> dict[str, Any]:
+    for member in document["members"]:
+        member["name"] = None
+        member["comments"] = {}
+    return document
+
+
+def load_organisation_export(document: Any, *, trusted: bool = False) -> OrganisationData:
+    """Validate an organisation export, or raise ExchangeError listing every problem."""
+    problems: list[str] = []
+    if not isinstance(document, Mapping) or document.get("format") != FORMAT:
+        raise ExchangeError([f'format: must be "{FORMAT}"'])
+    if document.get("version") != VERSION:
+        raise ExchangeError([f"version: {document.get('version')!r} is not supported "
+                                      f"(expected {VERSION})"])
+    meta = document.get("organisation")
+    if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str) \
+            or not 1 <= len(meta["name"]) <= ORGANISATION_MAX \
+            or meta.get("language") not in ("da", "en") \
+            or not isinstance(meta.get("created_at"), str):
+        problems.append("organisation: needs a name (1–200 characters), language da or en "
+                        "and created_at")
+    elif not trusted:
+        problems += nul_problems(meta, ("organisation",))
+    raw_levels = document.get("levels")
+    if not isinstance(raw_levels, list) or not 1 <= len(raw_levels) <= MAX_LEVELS:
+        raise ExchangeError(problems + [f"levels: a list of 1–{MAX_LEVELS} levels"])
+    levels, team_count = [], 0
+    for i, raw in enumerate(raw_levels):
+        path = f"levels[{i}]"
+        if not isinstance(raw, Mapping) or not all(
+                isinstance(raw.get(k), str) and 1 <= len(raw[k]) <= 100
+                for k in ("name_da", "name_en")) or not isinstance(raw.get("teams"), list):
+            problems.append(f"{path}: needs name_da, name_en (1–100 characters) and teams")
+            continue
+        if not trusted:
+            problems += nul_problems({k: raw[k] for k in ("name_da", "name_en")},
+                                              ("levels", i))
+        team_count += len(raw["teams"])
+        if team_count > MAX_TEAMS:
+            raise ExchangeError(problems + [f"{path}.teams: at most {MAX_TEAMS} teams"])
+        teams = []
+        for j, team in enumerate(raw["teams"]):
+            try:
+                teams.append(exchange.load_export(team, trusted=trusted))
+            except ExchangeError as exc:
+                problems += [f"{path}.teams[{j}].{p}" for p in exc.problems]
+        levels.append(LevelData(raw["name_da"], raw["name_en"], tuple(teams)))
+    if problems:
+        raise ExchangeError(problems)
+    return OrganisationData(meta["name"], meta["language"], meta["created_at"], tuple(levels))

@@ -1,0 +1,393 @@
+"""The assessment as a portable JSON document (format documented in docs/export-format.md).
+
+The PDF is always built from this document: the web download exports the
+assessment first, and ``selfcheck report FILE.json`` does the same offline, so
+both give the same report. Names never leave an anonymous assessment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from selfcheck.core.content import ContentError, Questionnaire, document_hash, parse_questionnaire
+from selfcheck.core.exact import exact, exact_or_none
+from selfcheck.core.records import (
+    ActionData,
+    AssessmentData,
+    DecisionData,
+    HistoryEntry,
+    MemberData,
+)
+from selfcheck.exchange.problems import ExchangeError, _clip, _path, _short, nul_problems
+from selfcheck.limits import HISTORY_MAX
+from selfcheck.resources import resource_path
+
+FORMAT = "selfcheck-assessment"
+
+
+VERSION = 1
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _action_dict(action) -> dict[str, Any]:
+    """An action (a database row or ActionData) as the export writes it."""
+    due = action.due_date
+    return {"theme_id": action.theme_id, "text": action.text, "owner": action.owner,
+            "due_date": due.isoformat() if isinstance(due, date) else due,
+            "status": action.status, "suggestion_id": action.suggestion_id}
+
+
+#: Earlier assessments' results, by (assessment id, revision): a follow-up's pages show them
+#: on every request, and they change only with a new revision (revisions.py).
+_history_cache: dict[tuple[int, int], tuple[HistoryEntry, int | None]] = {}
+
+
+HISTORY_CACHE_MAX = 2048
+
+
+def history_entries(assessment) -> tuple[HistoryEntry, ...]:
+    """Results of the earlier assessments this one follows up, oldest first, exact."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    from selfcheck.models import Assessment
+    from selfcheck.services.assessments import load_whole
+
+    session = object_session(assessment)
+    chain: list[HistoryEntry] = []
+    if session is None:  # a detached object (tests, the CLI): walk the relationship
+        earlier = assessment.previous
+        while earlier is not None and len(chain) < HISTORY_MAX:
+            chain.append(_history_entry(earlier))
+            earlier = earlier.previous
+        return tuple(reversed(chain))
+    earlier_id = assessment.previous_id
+    while earlier_id is not None and len(chain) < HISTORY_MAX:
+        revision = session.scalar(select(Assessment.revision).where(Assessment.id == earlier_id))
+        cached = _history_cache.get((earlier_id, revision))
+        if cached is None:
+            earlier = load_whole(session, earlier_id)
+            cached = (_history_entry(earlier), earlier.previous_id)
+            if len(_history_cache) >= HISTORY_CACHE_MAX:
+                _history_cache.clear()
+            _history_cache[(earlier_id, revision)] = cached
+        entry, earlier_id = cached
+        chain.append(entry)
+    return tuple(reversed(chain))
+
+
+def _history_entry(earlier) -> HistoryEntry:
+    from selfcheck.services.assessments import results
+
+    result = results(earlier)
+    return HistoryEntry(
+        created_at=_iso(earlier.created_at),
+        closed_at=_iso(earlier.closed_at),
+        overall=result.overall,
+        scores={t.theme_id: t.score for t in result.themes},
+        consensus={t.theme_id: t.consensus for t in result.themes
+                   if t.consensus is not None},
+        actions=tuple(ActionData(**_action_dict(a)) for a in earlier.actions),
+        statements={q.question_id: (t.theme_id, q.mean) for t in result.themes
+                    for q in t.questions},
+    )
+
+
+def _json_number(value: Fraction | None) -> float | None:
+    """JSON has no fractions: an export carries the nearest float (docs/export-format.md)."""
+    return None if value is None else float(value)
+
+
+def history_of(assessment) -> list[dict[str, Any]]:
+    """The earlier assessments as the export writes them."""
+    return [{
+        "created_at": entry.created_at,
+        "closed_at": entry.closed_at,
+        "overall": _json_number(entry.overall),
+        "themes": [{"theme_id": theme_id, "score": _json_number(score),
+                    "consensus": _json_number(entry.consensus.get(theme_id))}
+                   for theme_id, score in entry.scores.items()],
+        "actions": [_action_dict(a) for a in entry.actions],
+        "statements": [{"statement_id": statement_id, "theme_id": theme_id,
+                        "mean": _json_number(mean)}
+                       for statement_id, (theme_id, mean) in entry.statements.items()],
+    } for entry in history_entries(assessment)]
+
+
+def export_assessment(assessment, exported_at: datetime | None = None) -> dict[str, Any]:
+    """The assessment (an ORM object) as a JSON-ready dict."""
+    members = []
+    for index, participant in enumerate(assessment.participants, 1):
+        members.append(
+            {
+                "id": f"member-{index}",
+                "name": None if assessment.anonymous else participant.display_name,
+                "started_at": _iso(participant.started_at),
+                "submitted_at": _iso(participant.submitted_at),
+                "answers": {a.question_id: a.value for a in
+                            sorted(participant.answers, key=lambda a: a.question_id)},
+                "comments": {c.theme_id: c.text for c in
+                             sorted(participant.comments, key=lambda c: c.theme_id)},
+            }
+        )
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "assessment": {
+            "organisation": assessment.organisation,
+            "team": assessment.team,
+            "language": assessment.language,
+            "anonymous": assessment.anonymous,
+            "reveal": assessment.reveal,
+            "status": assessment.status,
+            "created_at": _iso(assessment.created_at),
+            "closed_at": _iso(assessment.closed_at),
+        },
+        "questionnaire_hash": assessment.questionnaire_hash,
+        "questionnaire": assessment.questionnaire,
+        "members": members,
+        "decisions": [
+            {"theme_id": d.theme_id, "consensus": d.consensus, "note": d.note,
+             "agreed_to_disagree": d.agreed_to_disagree}
+            for d in sorted(assessment.decisions, key=lambda d: d.theme_id)
+        ],
+        "actions": [_action_dict(a) for a in assessment.actions],
+        "history": history_of(assessment),
+    }
+    if exported_at is not None:
+        document["exported_at"] = exported_at.isoformat()
+    return document
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    """A hash of what the document says, leaving out when it was exported."""
+    return document_hash({k: v for k, v in document.items() if k != "exported_at"})
+
+
+_PARSED: dict[str, Questionnaire] = {}
+
+
+def _questionnaire(snapshot: Mapping[str, Any], digest: str) -> Questionnaire:
+    """Parse a questionnaire snapshot once per hash: a chain's teams share one snapshot."""
+    if digest not in _PARSED:
+        if len(_PARSED) >= 64:
+            _PARSED.clear()
+        _PARSED[digest] = parse_questionnaire(snapshot)
+    return _PARSED[digest]
+
+
+def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
+    """Validate an export document and return its data, or raise :class:`ExchangeError`.
+
+    First the published JSON Schema (docs/export-schema.json): shapes, types and
+    every size limit, so nothing below reads a number where it expects a list.
+    Then the rules a schema cannot say: known themes and statements, answers on
+    the questionnaire's own scale, real dates, one decision per recommendation.
+    Every problem is reported with its path.
+    """
+    # ``trusted``: a document export_assessment() has just built in this process (the web
+    # report of a chain); the schema check is skipped, the rules below still run.
+    problems = [] if trusted else schema_problems(document)
+    if problems:
+        raise ExchangeError(problems)
+    digest = document_hash(document["questionnaire"])
+    try:
+        questionnaire = _questionnaire(document["questionnaire"], digest)
+    except ContentError as exc:
+        raise ExchangeError([f"questionnaire.{p}" for p in exc.problems]) from exc
+    meta = document["assessment"]
+    for key in ("created_at", "closed_at"):
+        if meta.get(key) is not None and not _is_iso(meta[key], datetime):
+            problems.append(f"assessment.{key}: {_short(meta[key])} is not a date and time")
+    if digest != document["questionnaire_hash"]:
+        problems.append("questionnaire_hash: does not match the questionnaire")
+    members = _members(document["members"], questionnaire, meta["anonymous"], problems)
+    decisions, actions = _workshop(document, questionnaire, problems)
+    history = _history(document.get("history", []), problems)
+    if problems:
+        raise ExchangeError(problems)
+    return AssessmentData(
+        organisation=meta["organisation"],
+        team=meta["team"],
+        language=meta["language"],
+        anonymous=meta["anonymous"],
+        status=meta["status"],
+        created_at=meta["created_at"],
+        closed_at=meta.get("closed_at"),
+        questionnaire=questionnaire,
+        questionnaire_document=document["questionnaire"],
+        members=tuple(members),
+        decisions=tuple(decisions),
+        actions=tuple(actions),
+        history=tuple(history),
+    )
+
+
+@cache
+def _schema_validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resource_path("docs/export-schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_problems(document: Any) -> list[str]:
+    """Every way ``document`` breaks docs/export-schema.json, as short lines with paths.
+
+    A NUL character anywhere is a problem too: the schema cannot say it, SQLite would
+    store it, and PostgreSQL refuses the whole row.
+    """
+    return [f"{_path(error.absolute_path)}: {_describe(error)}"
+            for error in _schema_validator().iter_errors(document)] + nul_problems(document)
+
+
+def _describe(error) -> str:
+    """A one-line reason that never repeats a huge value back."""
+    kind, limit, value = error.validator, error.validator_value, error.instance
+    if kind == "maxLength":
+        return f"{len(value)} characters, at most {limit}"
+    if kind in ("maxItems", "maxProperties"):
+        return f"{len(value)} entries, at most {limit}"
+    if kind == "type":
+        expected = " or ".join(limit) if isinstance(limit, list) else limit
+        return f"{_short(value)} must be of type {expected}"
+    if kind in ("minimum", "maximum"):
+        return f"{_short(value)} must be {'at least' if kind == 'minimum' else 'at most'} {limit}"
+    if kind == "const" and list(error.absolute_path) == ["version"]:
+        return f"{_short(value)} is not supported (expected {limit})"
+    if kind == "const":
+        return f"must be {json.dumps(limit)}"
+    if kind == "enum":
+        words = [json.dumps(a) if not isinstance(a, str) else a for a in limit]
+        return "must be " + (", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1
+                             else words[0])
+    if kind == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        return "unknown key " + ", ".join(_short(k, 40) for k in extra[:5]) + \
+            (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+    return error.message[:200]
+
+
+def _is_iso(value: Any, kind: type) -> bool:
+    try:
+        kind.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _history(raw: list, problems: list[str]) -> list[HistoryEntry]:
+    """Earlier results; the schema has checked the shapes."""
+    entries = []
+    for i, item in enumerate(raw):
+        path = f"history[{i}]"
+        for key in ("created_at", "closed_at"):
+            if item.get(key) is not None and not _is_iso(item[key], datetime):
+                problems.append(f"{path}.{key}: {_short(item[key])} is not a date and time")
+        scores = {t["theme_id"]: exact_or_none(t["score"]) for t in item["themes"]}
+        consensus = {t["theme_id"]: exact(t["consensus"]) for t in item["themes"]
+                     if t["consensus"] is not None}
+        actions = tuple(_action(a, f"{path}.actions[{j}]", problems)
+                        for j, a in enumerate(item["actions"]))
+        statements = {q["statement_id"]: (q["theme_id"], exact_or_none(q["mean"]))
+                      for q in item.get("statements", [])}
+        entries.append(HistoryEntry(item["created_at"], item.get("closed_at"),
+                                    exact_or_none(item["overall"]), scores, consensus, actions,
+                                    statements))
+    return entries
+
+
+def _action(raw: Mapping[str, Any], path: str, problems: list[str]) -> ActionData:
+    if raw["due_date"] is not None and not _is_date(raw["due_date"]):
+        problems.append(f"{path}.due_date: {_short(raw['due_date'])} is not a date (YYYY-MM-DD)")
+    return ActionData(raw["theme_id"], raw["text"], raw["owner"], raw["due_date"],
+                      raw["status"], raw.get("suggestion_id"))
+
+
+def _is_date(value: str) -> bool:
+    """A calendar date written YYYY-MM-DD (what the export writes and forms accept)."""
+    return len(value) == 10 and _is_iso(value, date)
+
+
+def _workshop(document: Mapping[str, Any], questionnaire: Questionnaire,
+              problems: list[str]) -> tuple[list[DecisionData], list[ActionData]]:
+    theme_ids = {t.id for t in questionnaire.themes}
+    scale = questionnaire.scale
+    decisions, actions = [], []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(document.get("decisions", [])):
+        path = f"decisions[{i}]"
+        theme_id, consensus = raw["theme_id"], raw["consensus"]
+        if theme_id not in theme_ids:
+            problems.append(f"{path}.theme_id: {_short(theme_id)} is not a recommendation of "
+                            "the questionnaire")
+            continue
+        if theme_id in seen:
+            problems.append(f"{path}.theme_id: {theme_id} already has a decision "
+                            f"(decisions[{seen[theme_id]}])")
+            continue
+        seen[theme_id] = i
+        if consensus is not None and not scale.min <= consensus <= scale.max:
+            problems.append(f"{path}.consensus: {_short(consensus)} is not a score from "
+                            f"{scale.min} to {scale.max}")
+            continue
+        decisions.append(DecisionData(theme_id, consensus, raw["note"],
+                                      raw["agreed_to_disagree"]))
+    for i, raw in enumerate(document.get("actions", [])):
+        path = f"actions[{i}]"
+        if raw["theme_id"] not in theme_ids:
+            problems.append(f"{path}.theme_id: {_short(raw['theme_id'])} is not a "
+                            "recommendation of the questionnaire")
+            continue
+        actions.append(_action(raw, path, problems))
+    return decisions, actions
+
+
+def _members(raw: list, questionnaire: Questionnaire, anonymous: bool,
+             problems: list[str]) -> list[MemberData]:
+    question_ids = {q.id for q in questionnaire.questions}
+    theme_ids = {t.id for t in questionnaire.themes}
+    scale = set(questionnaire.scale.values)
+    members = []
+    seen: dict[str, int] = {}
+    for i, member in enumerate(raw):
+        path = f"members[{i}]"
+        if member["id"] in seen:
+            problems.append(f"{path}.id: {member['id']} is also members[{seen[member['id']]}]")
+        seen.setdefault(member["id"], i)
+        answers, comments = member["answers"], member["comments"]
+        for qid, value in answers.items():
+            if qid not in question_ids:
+                problems.append(f"{path}.answers.{_clip(qid)}: unknown statement")
+            elif value is not None and value not in scale:
+                problems.append(f"{path}.answers.{qid}: {value!r} is not on the scale "
+                                f"{min(scale)}–{max(scale)}")
+        for tid in comments:
+            if tid not in theme_ids:
+                problems.append(f"{path}.comments.{_clip(tid)}: unknown recommendation")
+        for key in ("started_at", "submitted_at"):
+            if member.get(key) is not None and not _is_iso(member[key], datetime):
+                problems.append(f"{path}.{key}: {_short(member[key])} is not a date and time")
+        members.append(
+            MemberData(
+                id=member["id"],
+                name=None if anonymous else member["name"],
+                submitted=bool(member.get("submitted_at")),
+                answers=dict(answers),
+                comments=dict(comments),
+            )
+        )
+    return members

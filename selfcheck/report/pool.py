@@ -1,0 +1,87 @@
+"""Render PDFs in a separate process, so a web worker's threads keep serving pages.
+
+WeasyPrint is pure Python for most of a render (1–1.5 s for a team's report) and holds
+the GIL all that time: every other thread of the same gunicorn worker, such as members
+pressing Next, would wait. `selfcheck serve` therefore renders in one helper process per
+worker (``REPORT_RENDER_POOL``); tests and the CLI render in-process, which is simpler to
+observe. The pool is made on first use in each worker (never before gunicorn forks), with
+"spawn", because forking a process that runs threads is unsafe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=1,
+                                        mp_context=multiprocessing.get_context("spawn"))
+        return _pool
+
+
+def _import_renderer() -> bool:
+    from selfcheck.report import render
+
+    render.font_configuration()
+    return True
+
+
+def warm() -> None:
+    """Start the helper process and load WeasyPrint in it now (at worker start), not during
+    the first download, which would otherwise wait seconds for it."""
+    _executor().submit(_import_renderer)
+
+
+def _render_team(data: Any, lang: str, today: Any, brand: Any) -> bytes:
+    from selfcheck.report import team as report
+
+    return report.render_pdf(data, lang, today, brand)
+
+
+def _render_chain(data: Any, lang: str, today: Any, fallback: Any, brand: Any) -> bytes:
+    from selfcheck.report import chain as chain_report
+
+    return chain_report.render_pdf(data, lang, today, fallback=fallback, brand=brand)
+
+
+def render_team_report(data: Any, lang: str, today: Any, brand: Any, *,
+                       in_pool: bool) -> bytes:
+    """The team's PDF (report.render_pdf), in the helper process when ``in_pool``."""
+    return _run(_render_team, (data, lang, today, brand), in_pool)
+
+
+def render_chain_report(data: Any, lang: str, today: Any, fallback: Any, brand: Any, *,
+                        in_pool: bool) -> bytes:
+    """The organisation's PDF (chain_report.render_pdf), likewise."""
+    return _run(_render_chain, (data, lang, today, fallback, brand), in_pool)
+
+
+def _run(function, arguments: tuple, in_pool: bool) -> bytes:
+    if not in_pool:
+        return function(*arguments)
+    try:
+        return _executor().submit(function, *arguments).result()
+    except Exception as error:  # a broken pool (the helper died): once more, in-process
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not isinstance(error, BrokenProcessPool):
+            raise
+        _reset()
+        return function(*arguments)
+
+
+def _reset() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None

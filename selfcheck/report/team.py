@@ -1,0 +1,110 @@
+"""The PDF report: context from the scores, HTML from templates/report/, PDF by WeasyPrint.
+
+The report is built from an :class:`~selfcheck.exchange.AssessmentData` (the
+export document), never from the database directly, so the web download and
+``selfcheck report FILE.json`` produce the same PDF. Its numbers come from
+``scoring.score_assessment``, the same call the results page makes.
+
+Rendering is safe with untrusted text: templates escape everything, and
+:class:`SafeURLFetcher` lets WeasyPrint read only ``data:`` URLs and files inside
+the package's static folder (checked after resolving the real path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from selfcheck.core import charts, scoring
+from selfcheck.core.exact import rounded
+from selfcheck.core.progress import build_progress
+from selfcheck.core.records import AssessmentData
+from selfcheck.report.render import ascii_slug, environment, html_to_pdf, svg_data_uri, translations
+
+
+@dataclass(frozen=True)
+class CommentView:
+    author: str | None
+    text: str
+
+
+# Every text in the PDF's radar is this size in its 660-unit viewBox; report.css prints the
+# chart 132 mm wide, so the text is 15 × 132 mm / 660 = 8.5 pt (≥ 8 pt, issue 10).
+RADAR_FONT_SIZE = 15
+
+
+def report_context(data: AssessmentData, lang: str, today: date,
+                   brand: Any = None) -> dict[str, Any]:
+    """Everything the report template shows; numbers from scoring.score_assessment.
+
+    ``brand`` (accounts.branding.Brand) puts a consultant's or organisation's name and
+    logo on the cover and in the page header."""
+    questionnaire = data.questionnaire
+    submitted = data.submitted_members
+    result = scoring.score_assessment(questionnaire, [m.answers for m in submitted],
+                                      data.consensus)
+    visible = scoring.distributions_visible(data.anonymous, result.respondents)
+
+    def fmt(value, digits: int = 1) -> str:
+        if value is None:
+            return "–"
+        return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale=lang)
+
+    comments: dict[str, list[CommentView]] = {}
+    for member in submitted:
+        for theme_id, text in member.comments.items():
+            author = None if data.anonymous else member.name
+            comments.setdefault(theme_id, []).append(CommentView(author, text))
+    if data.anonymous:
+        for items in comments.values():
+            items.sort(key=lambda c: c.text.casefold())
+
+    titles = [t.title.get(lang) for t in questionnaire.themes]
+    radar = charts.radar(
+        titles, [t.score for t in result.themes], value_labels=[fmt(t.score) for t in
+                                                                   result.themes],
+        title=translations(lang).gettext("Team score per recommendation, on a scale from 1 to 5"),
+        scale_font_size=RADAR_FONT_SIZE,
+    )
+    distributions = {
+        t.theme_id: svg_data_uri(charts.distribution(t.member_scores, t.score, title=""))
+        for t in result.themes if t.n
+    }
+    return {
+        "lang": lang,
+        "brand": brand,
+        "data": data,
+        "questionnaire": questionnaire,
+        "result": result,
+        "visible": visible,
+        "threshold": scoring.ANONYMITY_THRESHOLD,
+        "comments": comments if visible else {},
+        "radar_uri": svg_data_uri(radar),
+        "distribution_uris": distributions,
+        "report_date": format_date(today, format="long", locale=lang),
+        "decisions": {d.theme_id: d for d in data.decisions},
+        # As on the results page: no scores of any kind below the anonymity threshold.
+        "progress": build_progress(questionnaire, result, data.history) if visible else None,
+        "actions": data.actions,
+        "numbers": {t.id: number for number, t in enumerate(questionnaire.themes, 1)},
+        "weighted": [(question, question.weight) for question in questionnaire.questions
+                     if question.weight != 1],
+        "fmt": fmt,
+    }
+
+
+def render_html(context: dict[str, Any]) -> str:
+    return environment(context["lang"]).get_template("report/report.html").render(context)
+
+
+def render_pdf(data: AssessmentData, lang: str, today: date, brand: Any = None) -> bytes:
+    return html_to_pdf(render_html(report_context(data, lang, today, brand)))
+
+
+def filename(organisation: str, team: str, today: date) -> str:
+    """``selfcheck-<organisation>-<team>-<date>.pdf``, ASCII-safe."""
+    return f"selfcheck-{ascii_slug(organisation)}-{ascii_slug(team)}-{today.isoformat()}.pdf"

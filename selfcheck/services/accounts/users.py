@@ -1,0 +1,136 @@
+"""Accounts: creating them, checking a password, changing it, logging out everywhere.
+
+A login session is tied to the account's ``session_secret`` (views/auth.py puts it in
+the session's user id), so setting a new secret ends every session of that account at
+once: after a password change, a reset, or "log out everywhere".
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from selfcheck.models import Account, utcnow
+from selfcheck.services.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+
+EMAIL_MAX = 254
+#: Good enough to catch typing mistakes; the address is only ever an identifier here.
+_EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f.]+(\.[^@\s\x00-\x1f.]+)+")
+
+
+class AccountError(ValueError):
+    """A change an account cannot take. ``code`` names the reason (views translate it)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalise_email(typed: str) -> str | None:
+    """The address as stored (trimmed, lower case), or None if it cannot be one."""
+    email = (typed or "").strip().lower()
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        return None
+    return email
+
+
+def find_by_email(session: Session, typed: str) -> Account | None:
+    email = normalise_email(typed)
+    if email is None:
+        return None
+    return session.scalars(select(Account).where(func.lower(Account.email) == email)).first()
+
+
+def create_account(session: Session, typed_email: str, password: str) -> Account:
+    """A new account; raises AccountError("email" | "taken" | a password problem)."""
+    email = normalise_email(typed_email)
+    if email is None:
+        raise AccountError("email")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    if find_by_email(session, email) is not None:
+        raise AccountError("taken")
+    account = Account(email=email, password_hash=hash_password(password),
+                      session_secret=secrets.token_hex(16))
+    session.add(account)
+    session.commit()
+    return account
+
+
+def authenticate(session: Session, typed_email: str, password: str) -> Account | None:
+    """The account if the password is right; the same work is done for unknown addresses."""
+    account = find_by_email(session, typed_email)
+    if account is None or len(password) > 1024:
+        verify_password(DUMMY_HASH, password[:1024])
+        return None
+    if not verify_password(account.password_hash, password):
+        return None
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.last_login_at = utcnow()
+    session.commit()
+    return account
+
+
+def set_password(session: Session, account: Account, password: str) -> None:
+    """A new password, which also logs the account out everywhere."""
+    problem = password_problem(password, account.email)
+    if problem:
+        raise AccountError(problem)
+    account.password_hash = hash_password(password)
+    account.session_secret = secrets.token_hex(16)
+    session.commit()
+
+
+def log_out_everywhere(session: Session, account: Account) -> None:
+    account.session_secret = secrets.token_hex(16)
+    session.commit()
+
+
+def from_session_id(session: Session, value: str) -> Account | None:
+    """The account a login session belongs to, if its secret is still the current one."""
+    number, _, secret = (value or "").partition(":")
+    if not number.isdigit() or len(number) > 18 or not secret:
+        return None
+    account = session.get(Account, int(number))
+    if account is None or not secrets.compare_digest(account.session_secret, secret):
+        return None
+    return account
+
+
+def reset_token(account: Account, secret_key: str) -> str:
+    """A signed, timed token for a password reset; it stops working once the password
+    changes, because it carries a fingerprint of the current hash (one use)."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    serializer = URLSafeTimedSerializer(secret_key, salt="selfcheck password reset")
+    return serializer.dumps([account.id, account.password_hash[-16:]])
+
+
+RESET_MAX_AGE = 60 * 60  # an hour
+
+
+def account_for_reset(session: Session, token: str, secret_key: str) -> Account | None:
+    from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+    serializer = URLSafeTimedSerializer(secret_key, salt="selfcheck password reset")
+    try:
+        number, fingerprint = serializer.loads(token[:500], max_age=RESET_MAX_AGE)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(number, int) or not isinstance(fingerprint, str):
+        return None
+    account = session.get(Account, number)
+    if account is None or not secrets.compare_digest(account.password_hash[-16:], fingerprint):
+        return None
+    return account

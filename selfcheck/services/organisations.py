@@ -1,0 +1,371 @@
+"""Organisations: a leadership chain of levels, each with teams that are ordinary assessments.
+
+Service functions take the session first and commit once, like assessments.py.
+
+Tokens: an organisation has its own capability token (stored as a hash). A team's
+facilitator token is derived from the organisation's token and a random nonce
+stored with the team, so the organisation page can show every team's join link
+and join code for distribution without storing them. The organisation page never
+shows or opens a team's facilitator page: those links are shown once, when the
+teams are created, to the consultant who created them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from selfcheck.core import scoring
+from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
+from selfcheck.core.content import Questionnaire
+from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, matches, new_token
+from selfcheck.limits import ORGANISATION_MAX, TEAM_MAX
+from selfcheck.models import Answer, Assessment, Level, Organisation, Participant, utcnow
+from selfcheck.services import assessments
+
+MAX_LEVELS = 8
+MAX_TEAMS = 200  # in one organisation
+LEVEL_NAME_MAX = 100
+
+
+class OrganisationError(ValueError):
+    """A change the organisation cannot take; the message says why (shown to the user)."""
+
+
+@dataclass(frozen=True)
+class NewTeam:
+    level_position: int  # 1 = top
+    name: str
+    anonymous: bool = True
+    language: str = "da"
+
+
+@dataclass(frozen=True)
+class CreatedTeam:
+    """A team just created, with its secrets: shown once to the consultant."""
+
+    assessment: Assessment
+    facilitator_token: str
+    join_token: str
+    code: str | None
+
+
+def team_facilitator_token(organisation_token: str, nonce: str) -> str:
+    digest = hmac.new(organisation_token.encode("utf-8"), f"team {nonce}".encode("ascii"),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def create_organisation(session: Session, *, name: str, language: str,
+                        levels: Sequence[tuple[str, str]]) -> tuple[Organisation, str]:
+    """A new organisation with ``levels`` (Danish and English names, top first)."""
+    name = name.strip()
+    if not name or len(name) > ORGANISATION_MAX:
+        raise OrganisationError(f"the name must be 1–{ORGANISATION_MAX} characters")
+    token = new_token()
+    organisation = Organisation(name=name, language=language, token_hash=hash_token(token))
+    organisation.levels = [_level(i, da, en) for i, (da, en) in enumerate(levels, 1)]
+    if not 1 <= len(organisation.levels) <= MAX_LEVELS:
+        raise OrganisationError(f"an organisation has 1–{MAX_LEVELS} levels")
+    session.add(organisation)
+    session.commit()
+    return organisation, token
+
+
+def _level(position: int, da: str, en: str) -> Level:
+    da, en = da.strip(), (en.strip() or da.strip())
+    if not da or len(da) > LEVEL_NAME_MAX or len(en) > LEVEL_NAME_MAX:
+        raise OrganisationError(f"a level's name must be 1–{LEVEL_NAME_MAX} characters")
+    return Level(position=position, name_da=da, name_en=en)
+
+
+def find_by_token(session: Session, token: str) -> Organisation | None:
+    if not token or len(token) > 100:
+        return None
+    found = session.scalars(select(Organisation).where(
+        Organisation.token_hash == hash_token(token))).first()
+    if found is None or not matches(token, found.token_hash):
+        return None
+    return found
+
+
+def load_chain(session: Session, organisation_id: int, *, with_answers: bool = False
+               ) -> Organisation:
+    """The organisation with its levels, teams, members and decisions, in a fixed number of
+    statements whatever the size of the chain (no lazy load per team or member).
+
+    Answers are not loaded as objects here: the comparison reads them as plain rows
+    (:func:`compare`), which is many times faster for hundreds of members.
+    """
+    participants = selectinload(Assessment.participants)
+    if with_answers:  # for the export: every answer and comment, still in fixed statements
+        participants = participants.options(selectinload(Participant.answers),
+                                            selectinload(Participant.comments))
+    # The teams of a chain share one questionnaire snapshot (models.QuestionnaireSnapshot),
+    # read only for a hash not parsed yet (assessments.questionnaire_of), or for the export.
+    return session.scalars(
+        select(Organisation).where(Organisation.id == organisation_id).options(
+            selectinload(Organisation.levels).selectinload(Level.teams).options(
+                *((selectinload(Assessment.snapshot),) if with_answers else ()), participants,
+                selectinload(Assessment.decisions), selectinload(Assessment.actions),
+            ))
+    ).one()
+
+
+def _submitted_answers(session: Session, organisation: Organisation
+                       ) -> dict[int, dict[int, dict[str, int | None]]]:
+    """Team id → submitted member id → their answers, in one statement for the whole chain."""
+    team_ids = [team.id for level in organisation.levels for team in level.teams]
+    answers: dict[int, dict[int, dict[str, int | None]]] = {team_id: {} for team_id in team_ids}
+    if not team_ids:
+        return answers
+    rows = session.execute(
+        select(Participant.assessment_id, Participant.id, Answer.question_id, Answer.value)
+        .join(Answer, Answer.participant_id == Participant.id)
+        .where(Participant.assessment_id.in_(team_ids), Participant.submitted_at.is_not(None)))
+    for team_id, member_id, question_id, value in rows:
+        answers[team_id].setdefault(member_id, {})[question_id] = value
+    return answers
+
+
+def add_level(session: Session, organisation: Organisation, da: str, en: str) -> Level:
+    if len(organisation.levels) >= MAX_LEVELS:
+        raise OrganisationError(f"an organisation has at most {MAX_LEVELS} levels")
+    level = _level(len(organisation.levels) + 1, da, en)
+    organisation.levels.append(level)
+    session.commit()
+    return level
+
+
+def rename_level(session: Session, level: Level, da: str, en: str) -> None:
+    renamed = _level(level.position, da, en)
+    level.name_da, level.name_en = renamed.name_da, renamed.name_en
+    session.commit()
+
+
+def move_level(session: Session, organisation: Organisation, level: Level, step: int) -> None:
+    """Move a level one place up (-1) or down (+1) in the chain."""
+    levels = list(organisation.levels)
+    index = levels.index(level)
+    other = index + step
+    if not 0 <= other < len(levels):
+        return
+    levels[index], levels[other] = levels[other], levels[index]
+    for position, item in enumerate(levels, 1):
+        item.position = -position  # two passes: no clash on the way
+    session.flush()
+    for item in levels:
+        item.position = -item.position
+    session.commit()
+
+
+def delete_level(session: Session, organisation: Organisation, level: Level) -> None:
+    if level.teams:
+        raise OrganisationError("a level with teams cannot be removed")
+    if len(organisation.levels) == 1:
+        raise OrganisationError("an organisation needs at least one level")
+    organisation.levels.remove(level)
+    for position, item in enumerate(organisation.levels, 1):
+        item.position = position
+    session.commit()
+
+
+def add_teams(session: Session, organisation: Organisation, organisation_token: str,
+              document: Mapping[str, Any], teams: Sequence[NewTeam]) -> list[CreatedTeam]:
+    """Create every team as an assessment on its level, in one commit; all or nothing."""
+    existing = sum(len(level.teams) for level in organisation.levels)
+    if existing + len(teams) > MAX_TEAMS:
+        raise OrganisationError(f"an organisation has at most {MAX_TEAMS} teams")
+    by_position = {level.position: level for level in organisation.levels}
+    created = []
+    for team in teams:
+        level = by_position.get(team.level_position)
+        name = team.name.strip()
+        if level is None:
+            raise OrganisationError(f"there is no level {team.level_position}")
+        if not name or len(name) > TEAM_MAX:
+            raise OrganisationError(f"a team's name must be 1–{TEAM_MAX} characters")
+        nonce = secrets.token_hex(16)
+        facilitator_token = team_facilitator_token(organisation_token, nonce)
+        assessment = Assessment(
+            organisation=organisation.name, team=name, language=team.language,
+            anonymous=team.anonymous, reveal="when_revealed", status="open",
+            questionnaire_hash=assessments.store_snapshot(session, document),
+            facilitator_token_hash=hash_token(facilitator_token),
+            join_token_hash=hash_token(join_token_for(facilitator_token)),
+            team_nonce=nonce)
+        assessments.assign_join_code(session, assessment, facilitator_token)
+        level.teams.append(assessment)
+        session.add(assessment)
+        session.flush()  # the next team's code must not clash with this one
+        created.append(CreatedTeam(assessment, facilitator_token,
+                                   join_token_for(facilitator_token),
+                                   assessments.join_code_of(assessment, facilitator_token)))
+    session.commit()
+    return created
+
+
+@dataclass(frozen=True)
+class TeamLink:
+    level: Level
+    team: Assessment
+    join_token: str
+    code: str | None
+
+
+def team_links(organisation: Organisation, organisation_token: str) -> list[TeamLink]:
+    """Every team's join link token and code, derived again from the organisation's token."""
+    links = []
+    for level in organisation.levels:
+        for team in level.teams:
+            if team.team_nonce is None:
+                continue
+            facilitator_token = team_facilitator_token(organisation_token, team.team_nonce)
+            code = join_code_for(facilitator_token, team.join_code_attempt) \
+                if team.join_code_hash else None
+            links.append(TeamLink(level, team, join_token_for(facilitator_token), code))
+    return links
+
+
+def parse_team_list(text: str, levels: Sequence[Level], lang: str) -> list[tuple[int, str]]:
+    """Teams pasted one per line as "level; team" (or "team" for the top level).
+
+    The level is its name in either language or its number. Raises
+    OrganisationError naming every line that cannot be read.
+    """
+    names = {}
+    for level in levels:
+        for key in (level.name_da, level.name_en, str(level.position)):
+            names[key.strip().casefold()] = level.position
+    teams, problems = [], []
+    lines = text.splitlines()
+    if len(lines) > MAX_TEAMS:
+        raise OrganisationError(f"at most {MAX_TEAMS} lines")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if ";" in line or "\t" in line:
+            level_name, _sep, team = line.replace("\t", ";").partition(";")
+            position = names.get(level_name.strip().casefold())
+            if position is None:
+                problems.append(f"line {number}: no level called “{level_name.strip()[:40]}”")
+                continue
+        else:
+            position, team = levels[0].position, line
+        team = team.strip()
+        if not team or len(team) > TEAM_MAX:
+            problems.append(f"line {number}: a team's name must be 1–{TEAM_MAX} characters")
+            continue
+        teams.append((position, team))
+    if problems:
+        raise OrganisationError("; ".join(problems[:20]))
+    if not teams:
+        raise OrganisationError("write at least one team")
+    return teams
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+def questionnaire_for(organisation: Organisation, fallback: Questionnaire) -> Questionnaire:
+    """The questionnaire the teams answered (the first team's snapshot), else the current one."""
+    for level in organisation.levels:
+        for team in level.teams:
+            return assessments.questionnaire_of(team)
+    return fallback
+
+
+def compare(session: Session, organisation: Organisation,
+            questionnaire: Questionnaire) -> ChainResult:
+    """The comparison of an organisation loaded with load_chain() (scores from scoring.py)."""
+    answers = _submitted_answers(session, organisation)
+    inputs = []
+    for index, level in enumerate(organisation.levels):
+        for team in level.teams:
+            members = answers[team.id]
+            submitted = [members.get(p.id, {}) for p in team.participants
+                         if p.submitted_at is not None]
+            result = scoring.score_assessment(assessments.questionnaire_of(team), submitted,
+                                              assessments.consensus_of(team))
+            inputs.append(TeamInput(team.team, index, team.anonymous, result))
+    return compare_chain(len(organisation.levels), [t.id for t in questionnaire.themes], inputs,
+                         questionnaire.chain_gap)
+
+
+def import_organisation(session: Session, document: Mapping[str, Any], data) -> tuple[
+        Organisation, str]:
+    """Create an organisation from a validated export (chain_report.load_organisation_export),
+    with new links, in one commit."""
+    token = new_token()
+    organisation = Organisation(name=data.name, language=data.language,
+                                token_hash=hash_token(token))
+    organisation.levels = [_level(i, level.name_da, level.name_en)
+                           for i, level in enumerate(data.levels, 1)]
+    session.add(organisation)
+    session.flush()
+    for level, raw_level, level_data in zip(organisation.levels, document["levels"], data.levels,
+                                            strict=True):
+        for raw_team, team_data in zip(raw_level["teams"], level_data.teams, strict=True):
+            nonce = secrets.token_hex(16)
+            team, _links = assessments.import_document(
+                session, raw_team, team_data,
+                facilitator_token=team_facilitator_token(token, nonce), commit=False)
+            team.team_nonce = nonce
+            team.level = level
+    session.commit()
+    return organisation, token
+
+
+def start_follow_up(session: Session, organisation: Organisation, organisation_token: str,
+                    document: Mapping[str, Any]) -> tuple[Organisation, str]:
+    """Follow up the whole chain: every team follows up its own earlier assessment.
+
+    Answering closes on every team that is still open (a follow-up compares with a finished
+    assessment, as for a single team). The new organisation has the same levels and links
+    back, so its comparison shows the change per level since last time.
+    """
+    token = new_token()
+    follow_up = Organisation(name=organisation.name, language=organisation.language,
+                             token_hash=hash_token(token), previous_id=organisation.id)
+    follow_up.levels = [_level(level.position, level.name_da, level.name_en)
+                        for level in organisation.levels]
+    session.add(follow_up)
+    session.flush()
+    for old_level, new_level in zip(organisation.levels, follow_up.levels, strict=True):
+        for team in old_level.teams:
+            if team.is_open:
+                team.status = "closed"
+                team.closed_at = utcnow()
+            nonce = secrets.token_hex(16)
+            facilitator_token = team_facilitator_token(token, nonce)
+            assessment, _links = assessments._new_assessment(
+                session, document, organisation=team.organisation, team=team.team,
+                language=team.language, anonymous=team.anonymous, reveal=team.reveal,
+                previous=team, facilitator_token=facilitator_token)
+            assessment.team_nonce = nonce
+            assessments.assign_join_code(session, assessment, facilitator_token)
+            new_level.teams.append(assessment)
+            session.add(assessment)
+            session.flush()
+    session.commit()
+    return follow_up, token
+
+
+def changes_since(previous: ChainResult, now: ChainResult, theme_ids: Sequence[str]
+                  ) -> list[list[Fraction | None]]:
+    """Per level (by position) and recommendation: the level's score now minus last time."""
+    rows = []
+    for index, level in enumerate(now.levels):
+        before = previous.levels[index].scores if index < len(previous.levels) else {}
+        rows.append([None if level.scores[t] is None or before.get(t) is None
+                     else level.scores[t] - before[t] for t in theme_ids])
+    return rows

@@ -1,0 +1,237 @@
+"""Accounts on the web: sign up, log in, log out (here or everywhere), passwords, resets.
+
+Logins are rate limited per client and per account (failed attempts only). A login
+starts a new session: whatever the browser's session held before is dropped, so a
+session cookie planted before login is worth nothing after it. Password resets go
+through an administrator (``selfcheck user set-password``) or, where
+``SELFCHECK_SMTP_URL`` is set, through a link sent by e-mail.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, login_required, login_user, logout_user
+
+from selfcheck.db import get_session
+from selfcheck.ratelimit import limiter
+from selfcheck.services.accounts import branding, mail, users
+from selfcheck.services.accounts.users import AccountError
+from selfcheck.web.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ResetForm,
+    ResetRequestForm,
+    SignupForm,
+)
+from selfcheck.web.guards import current_account, safe_next
+from selfcheck.web.workspace.forms import branding_form_for, save_branding_form
+
+bp = Blueprint("auth", __name__)
+
+#: Failed logins from one client, and for one account (whoever tries it).
+LOGIN_PER_CLIENT = "20 per minute; 100 per hour"
+LOGIN_PER_ACCOUNT = "5 per minute; 30 per hour"
+RESET_REQUESTS = "5 per hour"
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Log in to see this page.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+
+
+@login_manager.user_loader
+def load_account(value: str):
+    return users.from_session_id(get_session(), value)
+
+
+def account_problem(code: str) -> str:
+    """A user-facing message for an AccountError code (passwords.py, users.py)."""
+    from selfcheck.services.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN
+
+    messages = {
+        "email": _("Write an e-mail address such as anne@aarhus.dk."),
+        "taken": _("An account with this e-mail address already exists. Log in instead."),
+        "too_short": _("Use at least %(min)d characters. A few words in a row are easy to "
+                       "remember.", min=PASSWORD_MIN),
+        "too_long": _("Use at most %(max)d characters.", max=PASSWORD_MAX),
+        "control": _("The password contains a character that cannot be typed."),
+        "common": _("This password is on a list of common passwords. Choose another."),
+        "guessable": _("This password is too easy to guess. Add a few more words."),
+    }
+    return messages.get(code, messages["email"])
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 400
+
+
+def _account_key() -> str:
+    return "login:" + (users.normalise_email(request.form.get("email", "")) or "-")
+
+
+def _start_session(account) -> None:
+    """A fresh session for the account: nothing from before the login survives, and the
+    session gets a new random identifier (``sid``), so no two logins share one."""
+    import secrets
+
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session["sid"] = secrets.token_urlsafe(16)
+    login_user(account)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_app.config["SIGNUP"] != "open":
+        return render_template("auth/signup_closed.html"), 403
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            account = users.create_account(get_session(), form.email.data, form.password.data)
+        except AccountError as error:
+            target = form.email if error.code in ("email", "taken") else form.password
+            target.errors = [*target.errors, account_problem(error.code)]
+        else:
+            _start_session(account)
+            flash(_("Your account is ready. Start a self-assessment or an organisation."),
+                  "success")
+            return redirect(url_for("workspace.index"))
+    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_CLIENT, deduct_when=_failed_login, methods=["POST"])
+@limiter.limit(LOGIN_PER_ACCOUNT, key_func=_account_key, deduct_when=_failed_login,
+               methods=["POST"])
+def login():
+    form = LoginForm()
+    target = safe_next(request.args.get("next"), url_for("workspace.index"))
+    if form.validate_on_submit():
+        account = users.authenticate(get_session(), form.email.data, form.password.data)
+        if account is not None:
+            _start_session(account)
+            return redirect(target)
+        form.password.errors = [_("The e-mail address or the password is wrong.")]
+    return render_template("auth/login.html", form=form,
+                           signup=current_app.config["SIGNUP"] == "open",
+                           can_reset=bool(current_app.config.get("SMTP_URL"))
+                           ), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("start.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The account page: change the password, log out everywhere, branding."""
+    form = PasswordChangeForm()
+    account = current_account()
+    if form.validate_on_submit():
+        if users.authenticate(get_session(), account.email, form.current.data) is None:
+            form.current.errors = [_("The current password is wrong.")]
+        else:
+            try:
+                users.set_password(get_session(), account, form.password.data)
+            except AccountError as error:
+                form.password.errors = [account_problem(error.code)]
+            else:
+                _start_session(account)  # the other sessions ended with the new password
+                flash(_("Your password is changed. Other devices are logged out."), "success")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, account=account,
+                           branding_form=branding_form_for(account),
+                           brand=branding.brand_of(account.branding)
+                           ), 400 if form.errors else 200
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    from selfcheck.web.fields import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    users.log_out_everywhere(get_session(), current_account())
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(RESET_REQUESTS, methods=["POST"])
+def forgot():
+    """Ask for a reset link by e-mail; the answer is the same whether the address exists."""
+    if not current_app.config.get("SMTP_URL"):
+        return render_template("auth/forgot_admin.html"), 200
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        account = users.find_by_email(get_session(), form.email.data)
+        if account is not None:
+            token = users.reset_token(account, current_app.config["SECRET_KEY"])
+            from selfcheck.web.links import public_url
+
+            mail.send_reset(current_app.config["SMTP_URL"], current_app.config["MAIL_FROM"],
+                            account.email, public_url("auth.reset", token=token))
+        flash(_("If an account has that address, a link to choose a new password is on its "
+                "way. It works for an hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    account = users.account_for_reset(get_session(), token, current_app.config["SECRET_KEY"])
+    if account is None:
+        abort(404, description=_("This link to choose a new password has expired or has "
+                                 "been used. Ask for a new one."))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            users.set_password(get_session(), account, form.password.data)
+        except AccountError as error:
+            form.password.errors = [account_problem(error.code)]
+        else:
+            _start_session(account)
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("workspace.index"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/account/branding")
+@login_required
+def account_branding():
+    account = current_account()
+    form = save_branding_form(account)
+    if form is None:
+        flash(_("The branding is saved. New reports show it."), "success")
+        return redirect(url_for("auth.account") + "#branding")
+    return render_template("auth/account.html", form=PasswordChangeForm(formdata=None),
+                           account=account, branding_form=form,
+                           brand=branding.brand_of(account.branding)), 400

@@ -1,0 +1,297 @@
+"""The leadership chain: an organisation's levels and teams, and their comparison.
+
+Everything under ``/o/<token>`` is loaded once by the URL value preprocessor, as the
+Flask docs' URL processors pattern does, so no view looks the organisation up itself.
+The organisation's link shows aggregates, join links and codes; it never opens a
+team's facilitator page or a member's answers (organisations.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from selfcheck.core import charts
+from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_for
+from selfcheck.core.tokens import show_code
+from selfcheck.db import get_session
+from selfcheck.exchange import organisation as organisation_json
+from selfcheck.exchange import tables
+from selfcheck.report import chain as chain_report
+from selfcheck.report import pool as render_pool
+from selfcheck.services import organisations
+from selfcheck.services.accounts.branding import brand_for_organisation
+from selfcheck.web.context import current_document
+from selfcheck.web.fields import EmptyForm
+from selfcheck.web.guards import open_organisation
+from selfcheck.web.links import public_url
+from selfcheck.web.organisations.forms import LevelForm, OrganisationForm, TeamForm, TeamListForm
+from selfcheck.web.workspace.routes import hold_if_logged_in, team_pages_for, workspace_panel
+
+bp = Blueprint("organisations", __name__)
+org = Blueprint("organisation", __name__, url_prefix="/o/<token>")
+
+
+@bp.route("/o/new", methods=["GET", "POST"])
+def new():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        questionnaire = current_app.extensions["questionnaire"]
+        levels = [(level.name.da, level.name.en) for level in questionnaire.levels] or [
+            ("Direktion", "Executive board")]
+        organisation, token = organisations.create_organisation(
+            get_session(), name=form.name.data, language=form.language.data, levels=levels)
+        hold_if_logged_in(organisation, token)
+        flash(_("The organisation is ready. Save its link: it is the key to the comparison."),
+              "success")
+        return redirect(url_for("organisation.page", token=token))
+    return render_template("organisations/new.html", form=form), 400 if form.errors else 200
+
+
+@org.url_value_preprocessor
+def load_organisation(_endpoint, values):
+    key = values.pop("token")
+    found, g.opened = open_organisation(key)
+    if g.opened.token is None:
+        abort(409, description=_("The organisation's link cannot be read, because the app's "
+                                 "secret key has changed. Open the organisation once with "
+                                 "its link."))
+    g.organisation_key = key  # in the URL: the link's token, or a<id> for an account
+    g.organisation_token = g.opened.token  # the real token, from which team links derive
+    g.organisation = organisations.load_chain(get_session(), found.id)
+    g.assessment_lang = g.organisation.language
+
+
+@org.url_defaults
+def add_token(endpoint, values):
+    if "token" not in values and g.get("organisation_key"):
+        values["token"] = g.organisation_key
+
+
+def _page(*, team_form=None, list_form=None, level_form=None, status=200):
+    organisation = g.organisation
+    lang = str(get_locale())
+    questionnaire = organisations.questionnaire_for(organisation,
+                                                    current_app.extensions["questionnaire"])
+    result = organisations.compare(get_session(), organisation, questionnaire)
+    levels = organisation.levels
+    team_form = team_form or TeamForm(formdata=None)
+    team_form.level.choices = [(level.position, level.name(lang)) for level in levels]
+    theme_charts = {}
+    for theme in questionnaire.themes:
+        rows = []
+        labels = []
+        for level_result, level in zip(result.levels, levels, strict=True):
+            score = level_result.scores[theme.id]
+            teams = [t.scores[theme.id] for t in level_result.teams
+                     if t.counted and t.scores.get(theme.id) is not None] \
+                if level_result.distribution_visible else None
+            rows.append((level.name(lang), score, teams))
+            labels.append(chain_report.fmt(score, lang))
+        theme_charts[theme.id] = charts.levels(
+            rows, value_labels=labels,
+            title=_("%(theme)s by level", theme=theme.title.get(lang)))
+    changes = None
+    if organisation.previous_id is not None:
+        earlier = organisations.load_chain(get_session(), organisation.previous_id)
+        changes = organisations.changes_since(
+            organisations.compare(get_session(), earlier, questionnaire), result,
+            [t.id for t in questionnaire.themes])
+    return render_template(
+        "organisations/page.html", organisation=organisation, questionnaire=questionnaire,
+        changes=changes,
+        result=result, levels=levels, team_form=team_form,
+        list_form=list_form or TeamListForm(formdata=None),
+        level_form=level_form or LevelForm(formdata=None), form=EmptyForm(formdata=None),
+        theme_charts=theme_charts, lang=lang,
+        links={link.team.id: link for link in organisations.team_links(
+            organisation, g.organisation_token)},
+        organisation_url=None if g.opened.by_account else public_url("organisation.page"),
+        workspace=workspace_panel(organisation, g.opened),
+        team_pages=team_pages_for(organisation),
+        level_names=[level.name(lang) for level in levels],
+        band_of=lambda score: band_for(score, questionnaire.bands),
+        fmt=lambda value, digits=1: chain_report.fmt(value, lang, digits),
+        threshold=ANONYMITY_THRESHOLD,
+    ), status
+
+
+@org.get("")
+def page():
+    return _page()
+
+
+def _created_page(created):
+    for team in created:  # teams made while logged in belong to the account, one by one
+        hold_if_logged_in(team.assessment, team.facilitator_token)
+    lang = str(get_locale())
+    rows = [(team, public_url("facilitate.results", token=team.facilitator_token),
+             public_url("answer.join", token=team.join_token),
+             show_code(team.code) if team.code else "") for team in created]
+    return render_template("organisations/created.html", organisation=g.organisation,
+                           rows=rows, lang=lang)
+
+
+@org.post("/teams")
+def add_team():
+    form = TeamForm()
+    form.level.choices = [(level.position, level.name_da) for level in g.organisation.levels]
+    if not form.validate_on_submit():
+        return _page(team_form=form, status=400)
+    try:
+        created = organisations.add_teams(
+            get_session(), g.organisation, g.organisation_token, current_document(),
+            [organisations.NewTeam(form.level.data, form.team.data,
+                                   form.answers.data == "anonymous", g.organisation.language)])
+    except organisations.OrganisationError as exc:
+        form.team.errors.append(str(exc))
+        return _page(team_form=form, status=400)
+    return _created_page(created)
+
+
+@org.post("/team-list")
+def add_team_list():
+    form = TeamListForm()
+    if form.validate_on_submit():
+        try:
+            teams = organisations.parse_team_list(form.teams.data, g.organisation.levels,
+                                                  str(get_locale()))
+            created = organisations.add_teams(
+                get_session(), g.organisation, g.organisation_token, current_document(),
+                [organisations.NewTeam(level, name, form.list_answers.data == "anonymous",
+                                       g.organisation.language) for level, name in teams])
+        except organisations.OrganisationError as exc:
+            form.teams.errors.append(str(exc))
+        else:
+            return _created_page(created)
+    return _page(list_form=form, status=400)
+
+
+@org.post("/levels")
+def add_level():
+    form = LevelForm()
+    if form.validate_on_submit():
+        try:
+            organisations.add_level(get_session(), g.organisation, form.name_da.data,
+                                    form.name_en.data or "")
+        except organisations.OrganisationError as exc:
+            form.name_da.errors.append(str(exc))
+        else:
+            flash(_("The level is added."), "success:levels")
+            return redirect(url_for("organisation.page") + "#levels")
+    return _page(level_form=form, status=400)
+
+
+def _level(level_id: int):
+    level = next((lv for lv in g.organisation.levels if lv.id == level_id), None)
+    if level is None:
+        abort(404)
+    return level
+
+
+@org.post("/levels/<int:level_id>")
+def change_level(level_id: int):
+    """Rename, move up or down, or remove a level (the button pressed says which)."""
+    level = _level(level_id)
+    action = request.form.get("action", "")
+    session = get_session()
+    form = LevelForm()
+    try:
+        if action in ("up", "down"):
+            if not EmptyForm().validate_on_submit():
+                abort(400)
+            organisations.move_level(session, g.organisation, level, -1 if action == "up" else 1)
+        elif action == "delete":
+            if not EmptyForm().validate_on_submit():
+                abort(400)
+            organisations.delete_level(session, g.organisation, level)
+        elif action == "rename" and form.validate_on_submit():
+            organisations.rename_level(session, level, form.name_da.data, form.name_en.data or "")
+        else:
+            abort(400, description=_("Write the level's name."))
+    except organisations.OrganisationError as exc:
+        abort(409, description=str(exc))
+    flash(_("The levels are saved."), "success:levels")
+    return redirect(url_for("organisation.page") + "#levels")
+
+
+@org.post("/follow-up")
+def follow_up():
+    """Start the next round for the whole chain; answering closes on this one."""
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("The form's security check failed. Reload the page."))
+    new, token = organisations.start_follow_up(get_session(), g.organisation,
+                                               g.organisation_token, current_document())
+    hold_if_logged_in(new, token)
+    flash(_("The follow-up of the whole chain is ready: every team has a new self-assessment "
+            "that follows up its own. Save this organisation's new link, and send the teams "
+            "their new join links and codes."), "success")
+    return redirect(url_for("organisation.page", token=token))
+
+
+@org.get("/links.<any(csv, xlsx):kind>")
+def links(kind: str):
+    """Every team's join link and code, to send out; never a facilitator link."""
+    lang = str(get_locale())
+    rows = [[link.level.name(lang), link.team.team,
+             public_url("answer.join", token=link.join_token),
+             show_code(link.code) if link.code else "", public_url("code.enter")]
+            for link in organisations.team_links(g.organisation, g.organisation_token)]
+    columns = [_("Level"), _("Team"), _("Join link"), _("Join code"), _("Address for the code")]
+    stem = chain_report.filename(g.organisation.name, date.today())[:-4] + "-links"
+    if kind == "csv":
+        body = tables.to_csv(columns, rows)
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        body = tables.rows_to_xlsx(_("Links"), columns, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
+    return response
+
+
+def _export_document() -> dict:
+    full = organisations.load_chain(get_session(), g.organisation.id, with_answers=True)
+    return organisation_json.export_organisation(full)
+
+
+@org.get("/report.pdf")
+def report_pdf():
+    document = _export_document()
+    data = organisation_json.load_organisation_export(document, trusted=True)
+    pdf = render_pool.render_chain_report(
+        data, str(get_locale()), date.today(), current_app.extensions["questionnaire"],
+        brand_for_organisation(get_session(), g.organisation),
+        in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    name = chain_report.filename(g.organisation.name, date.today())
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@org.get("/export.json")
+def export():
+    import json
+
+    document = _export_document()
+    response = make_response(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    response.headers["Content-Type"] = "application/json"
+    name = chain_report.filename(g.organisation.name, date.today())[:-4]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response

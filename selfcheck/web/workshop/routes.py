@@ -1,0 +1,296 @@
+"""Workshop: the team goes through the recommendations together on a projector.
+
+Themes come in discussion-agenda order (most disagreement first). For each the
+facilitator records the team's agreed score, a note or "agreed to disagree",
+and builds the action plan from the suggestions or from scratch. A closing page
+sums up; the presenter view (``/present``) shows the same on the shared screen,
+large and without controls, and follows the facilitator's current page.
+
+Closing the assessment stops members' answers, never the workshop: decisions
+and actions can be recorded after answering has closed.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from selfcheck.core import charts, scoring
+from selfcheck.db import get_session
+from selfcheck.limits import ACTIONS_MAX
+from selfcheck.services import assessments
+from selfcheck.web import qr
+from selfcheck.web.fields import EmptyForm
+from selfcheck.web.guards import assessment_for_facilitator, safe_next
+from selfcheck.web.links import join_details, short_code_address
+from selfcheck.web.workshop.forms import ActionForm, DecisionForm, SuggestionPickForm
+
+bp = Blueprint("workshop", __name__)
+
+
+def _theme_at(assessment, position: int):
+    """The theme at ``position`` (1-based) of the discussion agenda, with the results."""
+    questionnaire = assessments.questionnaire_of(assessment)
+    result = assessments.results(assessment)
+    if not 1 <= position <= len(result.agenda):
+        abort(404)
+    theme = questionnaire.theme(result.agenda[position - 1])
+    return questionnaire, result, theme
+
+
+def theme_number(questionnaire, theme) -> int:
+    """The recommendation's own number (its place in the questionnaire), not its agenda place."""
+    return [t.id for t in questionnaire.themes].index(theme.id) + 1
+
+
+@bp.get("/f/<token>/workshop")
+def start(token: str):
+    assessment_for_facilitator(token)
+    return redirect(url_for("workshop.theme", token=token, position=1))
+
+
+@bp.get("/f/<token>/workshop/<int:position>")
+def theme(token: str, position: int):
+    return _theme_page(token, position)
+
+
+def _theme_page(token: str, position: int, *, action_form: ActionForm | None = None,
+                status: int = 200):
+    """The workshop page of one recommendation; a refused action form is shown with its errors."""
+    assessment = assessment_for_facilitator(token)
+    questionnaire, result, theme = _theme_at(assessment, position)
+    decision = assessments.decision_for(assessment, theme.id)
+    decision_form = DecisionForm(
+        formdata=None,
+        data={"consensus": f"{decision.consensus:g}" if decision and decision.consensus else "",
+              "note": decision.note if decision else "",
+              "agreed_to_disagree": decision.agreed_to_disagree if decision else False}
+    )
+    theme_result = result.theme(theme.id)
+    visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
+    return render_template(
+        "workshop/theme.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        result=result,
+        theme=theme,
+        theme_result=theme_result,
+        position=position,
+        decision=decision,
+        decision_form=decision_form,
+        action_form=action_form or ActionForm(formdata=None),
+        pick_form=SuggestionPickForm(formdata=None),
+        actions=[a for a in assessment.actions if a.theme_id == theme.id],
+        picked={a.suggestion_id for a in assessment.actions if a.suggestion_id},
+        widest=scoring.widest_spread(theme_result),
+        comments=assessments.comments_by_theme(assessment).get(theme.id, []) if visible
+        else [],
+        visible=visible,
+        threshold=scoring.ANONYMITY_THRESHOLD,
+        charts=charts,
+        token=token,
+        number=theme_number(questionnaire, theme),
+        current_form=EmptyForm(formdata=None),
+    ), status
+
+
+@bp.post("/f/<token>/workshop/<int:position>/current")
+def make_current(token: str, position: int):
+    """Show this recommendation on the presenter view (workshop.js posts it on page load)."""
+    assessment = assessment_for_facilitator(token)
+    _questionnaire, _result, theme = _theme_at(assessment, position)
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("The form's security check failed. Reload the page."))
+    assessments.set_workshop_theme(get_session(), assessment, theme.id)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(position=position)
+    flash(_("The shared screen now shows this recommendation."), "success:decision")
+    return _back_to_theme(token, position)
+
+
+@bp.get("/f/<token>/workshop/end")
+def end(token: str):
+    """The closing page: agreed and members' scores side by side, the plan, what is open."""
+    assessment = assessment_for_facilitator(token)
+    questionnaire = assessments.questionnaire_of(assessment)
+    result = assessments.results(assessment)
+    return render_template(
+        "workshop/end.html", assessment=assessment, questionnaire=questionnaire,
+        result=result, token=token, decisions={d.theme_id: d for d in assessment.decisions},
+        actions=assessment.actions, presenting=False)
+
+
+def _current_position(assessment, result) -> int:
+    if assessment.workshop_theme_id in result.agenda:
+        return result.agenda.index(assessment.workshop_theme_id) + 1
+    return 1
+
+
+@bp.get("/f/<token>/present")
+@bp.get("/f/<token>/present/<int:position>")
+def present(token: str, position: int | None = None):
+    """The shared screen. Without a position it follows the facilitator (reload or JS)."""
+    assessment = assessment_for_facilitator(token)
+    questionnaire = assessments.questionnaire_of(assessment)
+    result = assessments.results(assessment)
+    following = position is None
+    if following:
+        position = _current_position(assessment, result)
+    questionnaire, result, theme = _theme_at(assessment, position)
+    theme_result = result.theme(theme.id)
+    visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
+    return render_template(
+        "workshop/present.html", assessment=assessment, questionnaire=questionnaire,
+        result=result, theme=theme, theme_result=theme_result, position=position,
+        number=theme_number(questionnaire, theme), following=following, visible=visible,
+        threshold=scoring.ANONYMITY_THRESHOLD, decision=assessments.decision_for(
+            assessment, theme.id),
+        actions=[a for a in assessment.actions if a.theme_id == theme.id],
+        widest=scoring.widest_spread(theme_result), charts=charts, token=token)
+
+
+@bp.get("/f/<token>/present/state")
+def present_state(token: str):
+    """Where the facilitator is, for the presenter view's script."""
+    assessment = assessment_for_facilitator(token)
+    result = assessments.results(assessment)
+    latest = max([assessment.created_at, *(d.updated_at for d in assessment.decisions),
+                  *(a.updated_at for a in assessment.actions)])
+    return jsonify(position=_current_position(assessment, result),
+                   changed=f"{latest.isoformat()}/{len(assessment.actions)}/{result.respondents}")
+
+
+def _changeable_theme(token: str, position: int, *, adds_action: bool = False):
+    """The assessment and the theme at ``position``, for a POST that changes the workshop.
+
+    Open or closed for answers makes no difference: the team decides after answering.
+    """
+    assessment = assessment_for_facilitator(token)
+    if adds_action and len(assessment.actions) >= ACTIONS_MAX:
+        abort(409, description=_("The action plan holds at most %(count)d actions. Delete one "
+                                 "that is done first.", count=ACTIONS_MAX))
+    _questionnaire, _result, theme = _theme_at(assessment, position)
+    return assessment, theme
+
+
+def _form_errors(form) -> str:
+    """Every error of a form as one sentence (messages may be lazy translations)."""
+    return "; ".join(f"{form[name].label.text}: {' '.join(str(e) for e in errors)}"
+                     for name, errors in form.errors.items())
+
+
+def _back_to_theme(token: str, position: int, anchor: str = ""):
+    return redirect(url_for("workshop.theme", token=token, position=position) + anchor)
+
+
+@bp.post("/f/<token>/workshop/<int:position>/decision")
+def decision(token: str, position: int):
+    assessment, theme = _changeable_theme(token, position)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400, description=_form_errors(form))
+    assessments.save_decision(
+        get_session(), assessment, theme.id, consensus=form.consensus_value(),
+        note=form.note.data or "", agreed_to_disagree=form.agreed_to_disagree.data)
+    flash(_("The team's view is saved."), "success:decision")
+    return _back_to_theme(token, position, "#decision")
+
+
+@bp.post("/f/<token>/workshop/<int:position>/actions")
+def add_action(token: str, position: int):
+    assessment, theme = _changeable_theme(token, position, adds_action=True)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _theme_page(token, position, action_form=form, status=400)
+    assessments.add_action(get_session(), assessment, theme.id, text=form.text.data,
+                           owner=form.owner.data or "", due_date=form.due_date.data,
+                           status=form.status.data)
+    flash(_("The action is added to the plan."), "success:actions")
+    return _back_to_theme(token, position, "#actions")
+
+
+@bp.post("/f/<token>/workshop/<int:position>/suggestions")
+def pick_suggestion(token: str, position: int):
+    assessment, theme = _changeable_theme(token, position, adds_action=True)
+    form = SuggestionPickForm()
+    suggestion = next((s for s in theme.suggestions if s.id == form.suggestion_id.data), None)
+    if not form.validate_on_submit() or suggestion is None:
+        abort(400, description=_("Unknown suggestion."))
+    lang = str(get_locale())
+    assessments.add_action(get_session(), assessment, theme.id,
+                           text=f"{suggestion.title.get(lang)}. {suggestion.text.get(lang)}",
+                           suggestion_id=suggestion.id)
+    flash(_("The suggestion is added to the plan. Add an owner and a due date."),
+          "success:actions")
+    return _back_to_theme(token, position, "#actions")
+
+
+@bp.route("/f/<token>/actions/<int:action_id>", methods=["GET", "POST"])
+def edit_action(token: str, action_id: int):
+    assessment = assessment_for_facilitator(token)
+    action = assessments.find_action(assessment, action_id)
+    if action is None:
+        abort(404)
+    fallback = url_for("facilitate.results", token=token) + "#plan"
+    back = safe_next(request.values.get("next", ""), fallback)
+    form = ActionForm(obj=action)
+    if request.method == "POST" and form.validate_on_submit():
+        assessments.update_action(get_session(), action, text=form.text.data,
+                                  owner=form.owner.data or "", due_date=form.due_date.data,
+                                  status=form.status.data)
+        flash(_("The action is saved."), "success")
+        return redirect(back)
+    questionnaire = assessments.questionnaire_of(assessment)
+    return render_template(
+        "workshop/action.html", assessment=assessment, action=action, form=form, back=back,
+        theme=questionnaire.theme(action.theme_id), delete_form=EmptyForm(), token=token,
+    ), 400 if form.errors else 200
+
+
+@bp.post("/f/<token>/actions/<int:action_id>/delete")
+def delete_action(token: str, action_id: int):
+    assessment = assessment_for_facilitator(token)
+    action = assessments.find_action(assessment, action_id)
+    if action is None:
+        abort(404)
+    fallback = url_for("facilitate.results", token=token) + "#plan"
+    back = safe_next(request.form.get("next", ""), fallback)  # decided before anything changes
+    assessments.delete_action(get_session(), assessment, action)
+    flash(_("The action is deleted."), "info")
+    return redirect(back)
+
+
+@bp.post("/f/<token>/<any(reveal, hide):action>")
+def reveal(token: str, action: str):
+    assessment = assessment_for_facilitator(token)
+    assessments.set_revealed(get_session(), assessment, action == "reveal")
+    if action == "reveal":
+        flash(_("Members can now see the team's results."), "success")
+    else:
+        flash(_("The team's results are hidden from members again."), "info")
+    return redirect(url_for("facilitate.results", token=token))
+
+
+@bp.get("/f/<token>/invite")
+def invite(token: str):
+    """The join code, the short address and the QR code, large enough for a projector."""
+    assessment = assessment_for_facilitator(token)
+    join_url, code = join_details(assessment, g.opened.token)
+    return render_template(
+        "workshop/invite.html", assessment=assessment, join_url=join_url, token=token,
+        code=code, code_address=short_code_address(),
+        qr_code=qr.qr_svg(join_url, _("QR code with the join link")) if join_url else None,
+        submitted=len(assessments.submitted(assessment)),
+        started=len(assessment.participants),
+    )
