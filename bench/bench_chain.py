@@ -76,7 +76,7 @@ def main() -> int:
     from selfcheck.exchange import organisation as organisation_json
     from selfcheck.report import chain as chain_report
     from selfcheck.report import render
-    from selfcheck.services import organisations
+    from selfcheck.services import exports, organisations
 
     folder = Path(tempfile.mkdtemp(prefix="selfcheck-bench-chain-"))
     try:
@@ -91,7 +91,7 @@ def main() -> int:
             organisation = organisations.find_by_token(get_session(), token)
             loaded = organisations.load_chain(get_session(), organisation.id, with_answers=True)
             data = organisation_json.load_organisation_export(
-                organisation_json.export_organisation(loaded), trusted=True)
+                exports.export_organisation(loaded), trusted=True)
         html = chain_report.render_html(chain_report.report_context(
             data, data.questionnaire, "da", date.today()))
         base_url = render.STATIC_DIR.as_uri() + "/"

@@ -41,7 +41,7 @@ def main() -> int:
     from selfcheck.exchange import team as exchange
     from selfcheck.report import render
     from selfcheck.report import team as report
-    from selfcheck.services import demo
+    from selfcheck.services import demo, exports
     from selfcheck.services.assessments import find_by_facilitator_token
 
     folder = Path(tempfile.mkdtemp(prefix="selfcheck-bench-"))
@@ -55,7 +55,7 @@ def main() -> int:
         with app.app_context():
             links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])
             assessment = find_by_facilitator_token(get_session(), links.facilitator_token)
-            data = exchange.load_export(exchange.export_assessment(assessment))
+            data = exchange.load_export(exports.export_assessment(assessment))
         today = date.today()
         html = report.render_html(report.report_context(data, "da", today))
         base_url = render.STATIC_DIR.as_uri() + "/"

@@ -21,7 +21,8 @@ from selfcheck.exchange import tables
 from selfcheck.exchange import team as exchange
 from selfcheck.models import Action, Answer, Assessment, Participant, ThemeComment, ThemeDecision
 from selfcheck.report import team as report
-from selfcheck.services import assessments
+from selfcheck.services import assessments, exports
+from selfcheck.services import results as result_service
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 
@@ -109,7 +110,7 @@ def test_json_export_from_the_page_has_no_names_when_anonymous(app, questionnair
 def test_csv_and_xlsx_match_the_scoring_results(app, runner, example, tmp_path):
     session, assessment = load(app, example)
     with app.app_context():
-        expected = assessments.results(assessment)
+        expected = result_service.results(assessment)
     questionnaire = assessments.questionnaire_of(assessment)
     out = tmp_path / "team.csv"
     result = runner.invoke(main, ["export", f"/f/{example}", "--format", "csv", "-o", str(out)])
@@ -142,7 +143,7 @@ def test_csv_and_xlsx_match_the_scoring_results(app, runner, example, tmp_path):
             int(row["answer"]) if row["answer"] else None
         if row["submitted"] == "true":
             submitted.add(row["member"])
-    consensus = assessments.consensus_of(assessment)
+    consensus = result_service.consensus_of(assessment)
     again = score_assessment(questionnaire, [a for m, a in members.items() if m in submitted],
                              consensus)
     assert again == expected
@@ -189,7 +190,7 @@ def test_anonymous_csv_has_no_names(app, questionnaire):
 
 def broken_export(app, example, change) -> bytes:
     _session, assessment = load(app, example)
-    document = exchange.export_assessment(assessment)
+    document = exports.export_assessment(assessment)
     change(document)
     return json.dumps(document).encode("utf-8")
 
@@ -239,7 +240,7 @@ def test_json_import_with_the_wrong_encoding(app, db, tmp_path, runner):
 
 def test_upload_form_imports_an_export(app, example, db):
     _session, assessment = load(app, example)
-    document = exchange.export_assessment(assessment)
+    document = exports.export_assessment(assessment)
     client = app.test_client()
     page = client.get("/new")
     response = client.post("/import", data={
@@ -409,7 +410,7 @@ def test_offline_report_of_an_exported_follow_up(app, runner, example, tmp_path)
     progress = next(p for p in pages if p.startswith("Udvikling siden sidst"))
     _session, assessment = load(app, example)
     with app.app_context():
-        now = assessments.results(assessment)
+        now = result_service.results(assessment)
     before = data.history[0]
     purpose_now = report.format_decimal(rounded(now.theme("purpose").score, 1), format="0.0",
                                         locale="da")

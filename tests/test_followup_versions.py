@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from selfcheck.core import progress
 from selfcheck.core.content import parse_questionnaire, read_document
 from selfcheck.exchange import team as exchange
-from selfcheck.services import assessments
+from selfcheck.services import assessments, history
+from selfcheck.services import results as result_service
 
 from .conftest import Member, html_text
 
@@ -64,8 +65,8 @@ def test_a_follow_up_across_versions_marks_new_statements_as_not_comparable(app,
 
     session = app.extensions["db_sessionmaker"]()
     now = assessments.find_by_facilitator_token(session, follow_up_url.rsplit("/", 1)[1])
-    built = progress.build_progress(new, assessments.results(now),
-                                    exchange.history_entries(now))
+    built = progress.build_progress(new, result_service.results(now),
+                                    history.history_entries(now))
     statements = {s.question_id: s for row in built.rows for s in row.statements}
     assert {q for q, s in statements.items() if s.comparable} == kept
     assert {q for q, s in statements.items() if not s.comparable} == added

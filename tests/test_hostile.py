@@ -25,8 +25,8 @@ from sqlalchemy import select
 
 from selfcheck import create_app
 from selfcheck.cli import main
-from selfcheck.exchange import team as exchange
 from selfcheck.models import Action, Assessment, Participant
+from selfcheck.services import exports
 
 from .conftest import QUESTIONS_FILE, Facilitator, Member, csrf_token, html_text
 from .test_exchange import answers_csv, load, post_csv, row_counts
@@ -50,7 +50,7 @@ def example(app, runner):
 @pytest.fixture
 def export_document(app, example) -> dict:
     session, assessment = load(app, example)
-    document = exchange.export_assessment(assessment)
+    document = exports.export_assessment(assessment)
     session.close()
     return document
 

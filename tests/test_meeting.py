@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from selfcheck.core.tokens import JOIN_CODE_ALPHABET, hash_token, join_code_for, normalise_code
 from selfcheck.models import Answer, Assessment, Participant
 from selfcheck.services import assessments as service
+from selfcheck.services import results as result_service
 
 from .conftest import Facilitator, Member, csrf_token, html_text
 
@@ -307,7 +308,8 @@ def test_the_closing_page_sums_up(app, questionnaire):
     page = html_text(facilitator.client.get(f"{url}/{last}"))
     assert "Opsamling →" in page
     first = questionnaire.themes[0]
-    position = service.results(facilitator_assessment(app, facilitator)).agenda.index(first.id) + 1
+    agenda = result_service.results(facilitator_assessment(app, facilitator)).agenda
+    position = agenda.index(first.id) + 1
     theme_page = facilitator.client.get(f"{url}/{position}")
     token = csrf_token(theme_page.get_data(as_text=True))
     facilitator.client.post(f"{url}/{position}/decision",
@@ -344,7 +346,7 @@ def test_the_presenter_view_follows_the_facilitator(app, questionnaire, db):
     assert response.status_code == 302
     assert facilitator.client.get(f"{present}/state").get_json()["position"] == 3
     assessment = db.scalars(select(Assessment)).one()
-    agenda = service.results(assessment).agenda
+    agenda = result_service.results(assessment).agenda
     third = questionnaire.theme(agenda[2])
     assert third.title.da in html_text(facilitator.client.get(present))
     # a fixed position does not follow, and links back to following

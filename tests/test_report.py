@@ -16,9 +16,13 @@ from pypdf import PdfReader
 from selfcheck.cli import main
 from selfcheck.core.exact import rounded
 from selfcheck.core.scoring import score_assessment
-from selfcheck.exchange.team import export_assessment, load_export
+from selfcheck.exchange.team import load_export
 from selfcheck.report import render
 from selfcheck.report import team as report
+from selfcheck.services import answers as answer_service
+from selfcheck.services import exports
+from selfcheck.services import results as result_service
+from selfcheck.services.exports import export_assessment
 
 from .conftest import Facilitator, Member, csrf_token
 
@@ -100,7 +104,7 @@ def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnair
         from selfcheck.services import assessments
 
         assessment = assessments.find_by_facilitator_token(get_session(), path.rsplit("/", 1)[1])
-        expected = assessments.results(assessment)
+        expected = result_service.results(assessment)
     assert f"Samlet score: {da(expected.overall)} af 5" in pages[2]
     # A recommendation starts mid-page when more than a third of the page is left: cut the
     # report's text (without the running header and footer) at each recommendation's heading.
@@ -298,7 +302,7 @@ def test_export_and_offline_report_match_the_web(app, runner, tmp_path, question
         from selfcheck.services import assessments
 
         assessment = assessments.find_by_facilitator_token(get_session(), token)
-        assert assessments.results(assessment) == expected
+        assert result_service.results(assessment) == expected
         assert export_assessment(assessment)["members"] == document["members"]
 
     pdf_path = tmp_path / "out.pdf"
@@ -341,12 +345,12 @@ def test_report_for_fifteen_anonymous_members(app, questionnaire, db):
         db, app.extensions["questionnaire_document"], organisation="Københavns Kommune",
         team="Forvaltningsledelsen", language="da", anonymous=True)
     for index in range(15):
-        participant, _token = assessments.join(db, assessment, f"Navn{index}")
+        participant, _token = answer_service.join(db, assessment, f"Navn{index}")
         for theme in questionnaire.themes:
             values = {q.id: rng.choice([None, 1, 2, 3, 4, 5]) for q in theme.questions}
-            assessments.save_step(db, participant, theme, values,
+            answer_service.save_step(db, participant, theme, values,
                                   f"Kommentar {index} om {theme.id}" if index % 4 == 0 else "")
-        assessments.submit(db, participant)
+        answer_service.submit(db, participant)
     data = load_export(export_assessment(assessment))
     assert {m.name for m in data.members} == {None}
     pdf = report.render_pdf(data, "da", TODAY)
@@ -382,7 +386,7 @@ def test_reusing_one_font_configuration_gives_the_same_pdf(app, questionnaire):
 
     with app.app_context():
         links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])
-        data = exchange.load_export(exchange.export_assessment(
+        data = exchange.load_export(exports.export_assessment(
             find_by_facilitator_token(get_session(), links.facilitator_token)))
     html = report.render_html(report.report_context(data, "da", date(2026, 11, 28)))
     fresh = HTML(string=html, base_url=render.STATIC_DIR.as_uri() + "/",
@@ -450,14 +454,14 @@ def test_a_report_rendered_in_the_helper_process_is_the_same(app, questionnaire)
 
     with app.app_context():
         links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])
-        data = exchange.load_export(exchange.export_assessment(
+        data = exchange.load_export(exports.export_assessment(
             find_by_facilitator_token(get_session(), links.facilitator_token)))
         from selfcheck.exchange import organisation as organisation_json
         from selfcheck.services import organisations
 
         organisation = organisations.find_by_token(get_session(), demo.create_demo_organisation(
             get_session(), app.extensions["questionnaire_document"]))
-        chain = organisation_json.load_organisation_export(organisation_json.export_organisation(
+        chain = organisation_json.load_organisation_export(exports.export_organisation(
             organisations.load_chain(get_session(), organisation.id, with_answers=True)),
             trusted=True)
     day = date(2026, 11, 28)

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from selfcheck.core.content import LANGUAGES
 from selfcheck.exchange.problems import ExchangeError, shown
+from selfcheck.services import exports
 
 from .common import require_schema
 
@@ -94,7 +95,7 @@ def export_command(assessment: str, output: Path, kind: str, lang: str | None) -
         found = assessments.find_by_facilitator_token(session, token)
     if found is None:
         raise click.ClickException("no assessment has that number or facilitator token")
-    document = exchange.export_assessment(found, exported_at=datetime.now(UTC))
+    document = exports.export_assessment(found, exported_at=datetime.now(UTC))
     if kind == "json":
         output.write_text(exchange.dumps(document), encoding="utf-8")
         click.echo(f"Wrote {output} ({len(document['members'])} members)")

@@ -6,10 +6,10 @@ comments, so the organisation's link never reveals who answered what.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from selfcheck.core.records import LevelData, OrganisationData
+from selfcheck.core.records import HistoryEntry, LevelData, OrganisationData
 from selfcheck.exchange import team as exchange
 from selfcheck.exchange.problems import ExchangeError, nul_problems
 from selfcheck.limits import ORGANISATION_MAX
@@ -26,8 +26,10 @@ MAX_LEVELS = 8
 MAX_TEAMS = 200
 
 
-def export_organisation(organisation) -> dict[str, Any]:
-    """The organisation (loaded with organisations.load_chain) as a JSON-ready dict.
+def export_organisation(organisation, history_of: Callable[[Any], Sequence[HistoryEntry]]
+                        ) -> dict[str, Any]:
+    """The organisation (loaded with organisations.load_chain) as a JSON-ready dict;
+    ``history_of(team)`` gives each team's earlier rounds (services/exports.py).
 
     The organisation's link must not reveal who answered what, so each team's export here
     carries its answers without names and without comments: enough to rebuild and report the
@@ -39,7 +41,7 @@ def export_organisation(organisation) -> dict[str, Any]:
         "organisation": {"name": organisation.name, "language": organisation.language,
                          "created_at": organisation.created_at.isoformat()},
         "levels": [{"name_da": level.name_da, "name_en": level.name_en,
-                    "teams": [_without_names(exchange.export_assessment(team))
+                    "teams": [_without_names(exchange.export_assessment(team, history_of(team)))
                               for team in level.teams]}
                    for level in organisation.levels],
     }

@@ -8,7 +8,7 @@ both give the same report. Names never leave an anonymous assessment.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from fractions import Fraction
 from functools import cache
@@ -24,7 +24,6 @@ from selfcheck.core.records import (
     MemberData,
 )
 from selfcheck.exchange.problems import ExchangeError, _clip, _path, _short, nul_problems
-from selfcheck.limits import HISTORY_MAX
 from selfcheck.resources import resource_path
 
 FORMAT = "selfcheck-assessment"
@@ -33,11 +32,11 @@ FORMAT = "selfcheck-assessment"
 VERSION = 1
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _action_dict(action) -> dict[str, Any]:
+def action_dict(action) -> dict[str, Any]:
     """An action (a database row or ActionData) as the export writes it."""
     due = action.due_date
     return {"theme_id": action.theme_id, "text": action.text, "owner": action.owner,
@@ -45,68 +44,12 @@ def _action_dict(action) -> dict[str, Any]:
             "status": action.status, "suggestion_id": action.suggestion_id}
 
 
-#: Earlier assessments' results, by (assessment id, revision): a follow-up's pages show them
-#: on every request, and they change only with a new revision (revisions.py).
-_history_cache: dict[tuple[int, int], tuple[HistoryEntry, int | None]] = {}
-
-
-HISTORY_CACHE_MAX = 2048
-
-
-def history_entries(assessment) -> tuple[HistoryEntry, ...]:
-    """Results of the earlier assessments this one follows up, oldest first, exact."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import object_session
-
-    from selfcheck.models import Assessment
-    from selfcheck.services.assessments import load_whole
-
-    session = object_session(assessment)
-    chain: list[HistoryEntry] = []
-    if session is None:  # a detached object (tests, the CLI): walk the relationship
-        earlier = assessment.previous
-        while earlier is not None and len(chain) < HISTORY_MAX:
-            chain.append(_history_entry(earlier))
-            earlier = earlier.previous
-        return tuple(reversed(chain))
-    earlier_id = assessment.previous_id
-    while earlier_id is not None and len(chain) < HISTORY_MAX:
-        revision = session.scalar(select(Assessment.revision).where(Assessment.id == earlier_id))
-        cached = _history_cache.get((earlier_id, revision))
-        if cached is None:
-            earlier = load_whole(session, earlier_id)
-            cached = (_history_entry(earlier), earlier.previous_id)
-            if len(_history_cache) >= HISTORY_CACHE_MAX:
-                _history_cache.clear()
-            _history_cache[(earlier_id, revision)] = cached
-        entry, earlier_id = cached
-        chain.append(entry)
-    return tuple(reversed(chain))
-
-
-def _history_entry(earlier) -> HistoryEntry:
-    from selfcheck.services.assessments import results
-
-    result = results(earlier)
-    return HistoryEntry(
-        created_at=_iso(earlier.created_at),
-        closed_at=_iso(earlier.closed_at),
-        overall=result.overall,
-        scores={t.theme_id: t.score for t in result.themes},
-        consensus={t.theme_id: t.consensus for t in result.themes
-                   if t.consensus is not None},
-        actions=tuple(ActionData(**_action_dict(a)) for a in earlier.actions),
-        statements={q.question_id: (t.theme_id, q.mean) for t in result.themes
-                    for q in t.questions},
-    )
-
-
 def _json_number(value: Fraction | None) -> float | None:
     """JSON has no fractions: an export carries the nearest float (docs/export-format.md)."""
     return None if value is None else float(value)
 
 
-def history_of(assessment) -> list[dict[str, Any]]:
+def history_document(history: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
     """The earlier assessments as the export writes them."""
     return [{
         "created_at": entry.created_at,
@@ -115,23 +58,25 @@ def history_of(assessment) -> list[dict[str, Any]]:
         "themes": [{"theme_id": theme_id, "score": _json_number(score),
                     "consensus": _json_number(entry.consensus.get(theme_id))}
                    for theme_id, score in entry.scores.items()],
-        "actions": [_action_dict(a) for a in entry.actions],
+        "actions": [action_dict(a) for a in entry.actions],
         "statements": [{"statement_id": statement_id, "theme_id": theme_id,
                         "mean": _json_number(mean)}
                        for statement_id, (theme_id, mean) in entry.statements.items()],
-    } for entry in history_entries(assessment)]
+    } for entry in history]
 
 
-def export_assessment(assessment, exported_at: datetime | None = None) -> dict[str, Any]:
-    """The assessment (an ORM object) as a JSON-ready dict."""
+def export_assessment(assessment, history: Sequence[HistoryEntry] = (),
+                      exported_at: datetime | None = None) -> dict[str, Any]:
+    """The assessment (an ORM object) as a JSON-ready dict, with the earlier rounds it follows
+    up (services/history.py reads them); services/exports.py puts the two together."""
     members = []
     for index, participant in enumerate(assessment.participants, 1):
         members.append(
             {
                 "id": f"member-{index}",
                 "name": None if assessment.anonymous else participant.display_name,
-                "started_at": _iso(participant.started_at),
-                "submitted_at": _iso(participant.submitted_at),
+                "started_at": iso(participant.started_at),
+                "submitted_at": iso(participant.submitted_at),
                 "answers": {a.question_id: a.value for a in
                             sorted(participant.answers, key=lambda a: a.question_id)},
                 "comments": {c.theme_id: c.text for c in
@@ -148,8 +93,8 @@ def export_assessment(assessment, exported_at: datetime | None = None) -> dict[s
             "anonymous": assessment.anonymous,
             "reveal": assessment.reveal,
             "status": assessment.status,
-            "created_at": _iso(assessment.created_at),
-            "closed_at": _iso(assessment.closed_at),
+            "created_at": iso(assessment.created_at),
+            "closed_at": iso(assessment.closed_at),
         },
         "questionnaire_hash": assessment.questionnaire_hash,
         "questionnaire": assessment.questionnaire,
@@ -159,8 +104,8 @@ def export_assessment(assessment, exported_at: datetime | None = None) -> dict[s
              "agreed_to_disagree": d.agreed_to_disagree}
             for d in sorted(assessment.decisions, key=lambda d: d.theme_id)
         ],
-        "actions": [_action_dict(a) for a in assessment.actions],
-        "history": history_of(assessment),
+        "actions": [action_dict(a) for a in assessment.actions],
+        "history": history_document(history),
     }
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat()

@@ -1,10 +1,8 @@
-"""Assessments and their members: create, find by link, join, answer, submit, close.
+"""Assessments and their teams: create, find by link or code, import, follow up, close.
 
-The views stay thin: they validate input with forms.py and call these
-functions. Every function that writes does one short transaction and commits,
-so a team pressing Next together never holds SQLite's write lock for long.
-:func:`results` is the one place where stored answers meet scoring.py: the
-results page and the PDF both call it.
+The views stay thin: they validate input with their forms and call these functions. Every
+function that writes does one short transaction and commits, so a team pressing Next together
+never holds SQLite's write lock for long.
 """
 
 from __future__ import annotations
@@ -15,11 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from selfcheck.core import scoring
-from selfcheck.core.content import Questionnaire, Theme, document_hash, parse_questionnaire
+from selfcheck.core.content import Questionnaire, document_hash, parse_questionnaire
 from selfcheck.core.tokens import (
     hash_token,
     join_code_for,
@@ -256,110 +252,11 @@ def find_participant(session: Session, token: str) -> Participant | None:
         selectinload(Participant.answers), selectinload(Participant.comments)))
 
 
-def join(session: Session, assessment: Assessment, display_name: str | None) -> tuple[
-    Participant, str
-]:
-    """Add a member; returns the member and their secret resume token."""
-    token = new_token()
-    name = None if assessment.anonymous else (display_name or "").strip() or None
-    participant = Participant(
-        assessment_id=assessment.id, resume_token_hash=hash_token(token), display_name=name
-    )
-    session.add(participant)
-    session.commit()
-    return participant, token
-
-
-# ----------------------------------------------------------------------- answers
-
-
-def answers_of(participant: Participant) -> dict[str, int | None]:
-    """question id → value (None: "don't know") for every statement the member answered."""
-    return {answer.question_id: answer.value for answer in participant.answers}
-
-
-def comment_of(participant: Participant, theme_id: str) -> str:
-    for comment in participant.comments:
-        if comment.theme_id == theme_id:
-            return comment.text
-    return ""
-
-
-def theme_complete(participant_answers: Mapping[str, int | None], theme: Theme) -> bool:
-    return all(q.id in participant_answers for q in theme.questions)
-
-
-def save_step(
-    session: Session,
-    participant: Participant,
-    theme: Theme,
-    values: Mapping[str, int | None],
-    comment: str | None,
-) -> None:
-    """Upsert the member's answers to a theme's statements, and the comment, in one commit.
-
-    Only statements of ``theme`` are accepted (the caller has validated the
-    values); saving the same step twice updates the rows, never duplicates them.
-    Two saves racing for the same member (a double click) meet the unique
-    constraint: the loser rolls back and applies its values over the winner's.
-    """
-    allowed = {q.id for q in theme.questions}
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValueError(f"not statements of {theme.id}: {sorted(unknown)}")
-    for attempt in range(2):
-        _apply_step(participant, theme, values, comment)
-        try:
-            session.commit()
-            return
-        except IntegrityError:
-            session.rollback()
-            if attempt:
-                raise
-            session.refresh(participant)
-
-
-def _apply_step(
-    participant: Participant, theme: Theme, values: Mapping[str, int | None], comment: str | None
-) -> None:
-    now = utcnow()
-    existing = {a.question_id: a for a in participant.answers}
-    for question_id, value in values.items():
-        answer = existing.get(question_id)
-        if answer is None:
-            participant.answers.append(
-                Answer(question_id=question_id, value=value, updated_at=now)
-            )
-        elif answer.value != value:
-            answer.value = value
-            answer.updated_at = now
-    if comment is None:
-        return
-    text = comment.strip()
-    current = next((c for c in participant.comments if c.theme_id == theme.id), None)
-    if text and current is None:
-        participant.comments.append(ThemeComment(theme_id=theme.id, text=text, updated_at=now))
-    elif text and current.text != text:
-        current.text = text
-        current.updated_at = now
-    elif not text and current is not None:
-        participant.comments.remove(current)
-
-
-def submit(session: Session, participant: Participant) -> None:
-    if participant.submitted_at is None:
-        participant.submitted_at = utcnow()
-    session.commit()
-
-
 def set_open(session: Session, assessment: Assessment, is_open: bool) -> None:
     """Open or close answering. Closing stops answers and joins, never the workshop."""
     assessment.status = "open" if is_open else "closed"
     assessment.closed_at = None if is_open else utcnow()
     session.commit()
-
-
-# ----------------------------------------------------------------------- the team
 
 
 def find_member(assessment: Assessment, member_id: int) -> Participant | None:
@@ -381,126 +278,6 @@ def reissue_link(session: Session, participant: Participant) -> str:
     participant.resume_token_hash = hash_token(token)
     session.commit()
     return token
-
-
-def set_workshop_theme(session: Session, assessment: Assessment, theme_id: str) -> None:
-    """Remember where the facilitator is, so the presenter view can follow."""
-    if assessment.workshop_theme_id != theme_id:
-        assessment.workshop_theme_id = theme_id
-        session.commit()
-
-
-# ----------------------------------------------------------------------- results
-
-
-def submitted(assessment: Assessment) -> list[Participant]:
-    return [p for p in assessment.participants if p.submitted_at is not None]
-
-
-def results(assessment: Assessment) -> scoring.AssessmentResult:
-    """The assessment's scores: submitted members' answers and the team's consensus."""
-    members = [answers_of(p) for p in submitted(assessment)]
-    return scoring.score_assessment(questionnaire_of(assessment), members,
-                                    consensus_of(assessment))
-
-
-def consensus_of(assessment: Assessment) -> dict[str, float]:
-    return {d.theme_id: d.consensus for d in assessment.decisions if d.consensus is not None}
-
-
-def member_sees_team_results(participant: Participant) -> bool:
-    """Members see the team's results after submitting, or once revealed (per assessment)."""
-    if participant.submitted_at is None:
-        return False
-    assessment = participant.assessment
-    return assessment.reveal == "after_submit" or assessment.revealed_at is not None
-
-
-def set_revealed(session: Session, assessment: Assessment, revealed: bool) -> None:
-    assessment.revealed_at = utcnow() if revealed else None
-    session.commit()
-
-
-# ----------------------------------------------------------------------- workshop
-
-
-def decision_for(assessment: Assessment, theme_id: str) -> ThemeDecision | None:
-    return next((d for d in assessment.decisions if d.theme_id == theme_id), None)
-
-
-def save_decision(
-    session: Session,
-    assessment: Assessment,
-    theme_id: str,
-    *,
-    consensus: float | None,
-    note: str,
-    agreed_to_disagree: bool,
-) -> None:
-    """Record, change or clear (all fields empty) the team's view on one theme."""
-    note = note.strip()
-    decision = decision_for(assessment, theme_id)
-    if consensus is None and not note and not agreed_to_disagree:
-        if decision is not None:
-            assessment.decisions.remove(decision)
-    else:
-        if decision is None:
-            decision = ThemeDecision(theme_id=theme_id)
-            assessment.decisions.append(decision)
-        decision.consensus = consensus
-        decision.note = note
-        decision.agreed_to_disagree = agreed_to_disagree
-        decision.updated_at = utcnow()
-    session.commit()
-
-
-def add_action(session: Session, assessment: Assessment, theme_id: str, *, text: str,
-               owner: str = "", due_date=None, status: str = "planned",
-               suggestion_id: str | None = None) -> Action:
-    action = Action(theme_id=theme_id, text=text.strip(), owner=owner.strip(),
-                    due_date=due_date, status=status, suggestion_id=suggestion_id)
-    assessment.actions.append(action)
-    session.commit()
-    return action
-
-
-def find_action(assessment: Assessment, action_id: int) -> Action | None:
-    return next((a for a in assessment.actions if a.id == action_id), None)
-
-
-def update_action(session: Session, action: Action, *, text: str, owner: str, due_date,
-                  status: str) -> None:
-    action.text = text.strip()
-    action.owner = owner.strip()
-    action.due_date = due_date
-    action.status = status
-    action.updated_at = utcnow()
-    session.commit()
-
-
-def delete_action(session: Session, assessment: Assessment, action: Action) -> None:
-    assessment.actions.remove(action)
-    session.commit()
-
-
-@dataclass(frozen=True)
-class Comment:
-    author: str | None
-    text: str
-
-
-def comments_by_theme(assessment: Assessment) -> dict[str, list[Comment]]:
-    """Submitted members' comments per theme; never a name in an anonymous assessment."""
-    by_theme: dict[str, list[Comment]] = {}
-    for participant in submitted(assessment):
-        author = None if assessment.anonymous else participant.display_name
-        for comment in participant.comments:
-            by_theme.setdefault(comment.theme_id, []).append(Comment(author, comment.text))
-    if assessment.anonymous:
-        # Member order would let a reader link one person's comments across themes.
-        for comments in by_theme.values():
-            comments.sort(key=lambda c: c.text.casefold())
-    return by_theme
 
 
 def start_follow_up(session: Session, assessment: Assessment,

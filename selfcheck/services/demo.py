@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from selfcheck.core.content import Text, parse_questionnaire
 from selfcheck.models import utcnow
+from selfcheck.services import answers as answer_service
 from selfcheck.services import assessments
+from selfcheck.services import workshop as workshop_service
 
 NAMES = (
     "Anne Holm", "Bo Lauridsen", "Camilla Friis", "Dorthe Bak", "Erik Møller", "Frederik Juhl",
@@ -87,14 +89,14 @@ def create_demo(
         anonymous=False, previous=earlier)
     rng = random.Random(2019)
     for index, name in enumerate(NAMES):
-        participant, _token = assessments.join(session, assessment, name)
+        participant, _token = answer_service.join(session, assessment, name)
         for theme in questionnaire.themes:
             centre = PROFILES.get(theme.id, (3.0,) * len(NAMES))[index]
             values = {q.id: _answer(rng, centre, q.reverse) for q in theme.questions}
             comment = next(
                 (text.get(lang) for who, text in COMMENTS.get(theme.id, ()) if who == index), None
             )
-            assessments.save_step(session, participant, theme, values, comment)
+            answer_service.save_step(session, participant, theme, values, comment)
         if index < len(NAMES) - 1:  # the last member has not submitted yet
             participant.submitted_at = utcnow()
     session.commit()
@@ -114,20 +116,20 @@ def _last_year(session: Session, document, questionnaire, organisation: str, tea
         anonymous=False)
     rng = random.Random(2018)
     for index, name in enumerate(NAMES[:10]):
-        participant, _token = assessments.join(session, earlier, name)
+        participant, _token = answer_service.join(session, earlier, name)
         for theme in questionnaire.themes:
             centre = PROFILES[theme.id][index] + LAST_YEAR_SHIFT.get(theme.id, 0.0)
             values = {q.id: _answer(rng, centre, q.reverse) for q in theme.questions}
-            assessments.save_step(session, participant, theme, values, None)
+            answer_service.save_step(session, participant, theme, values, None)
         participant.submitted_at = utcnow()
-    assessments.save_decision(session, earlier, "purpose", consensus=3.0, note="",
+    workshop_service.save_decision(session, earlier, "purpose", consensus=3.0, note="",
                               agreed_to_disagree=False)
-    assessments.add_action(
+    workshop_service.add_action(
         session, earlier, "purpose",
         text=Text("Alle chefer bruger én side om målene på deres personalemøder.",
                   "Every manager uses one page about the goals at their staff meetings.")
         .get(lang), owner="Karin Østergaard", due_date=date(2026, 3, 1), status="done")
-    assessments.add_action(
+    workshop_service.add_action(
         session, earlier, "follow_up",
         text=Text("Fire faste punkter om målopfølgning i direktionens årshjul.",
                   "Four fixed follow-up items in the board's annual plan.").get(lang),
@@ -142,31 +144,31 @@ def _last_year(session: Session, document, questionnaire, organisation: str, tea
 
 def _workshop(session: Session, assessment, questionnaire, lang: str) -> None:
     """What the team decided in its workshop: consensus, a disagreement, actions."""
-    assessments.save_decision(
+    workshop_service.save_decision(
         session, assessment, "follow_up", consensus=2.5, agreed_to_disagree=False,
         note=Text("Vi måler meget, men følger sjældent op med beslutninger. Det er det, vi vil "
                   "ændre.", "We measure a lot but rarely follow up with decisions. That is "
                   "what we want to change.").get(lang))
-    assessments.save_decision(
+    workshop_service.save_decision(
         session, assessment, "cross_cutting", consensus=None, agreed_to_disagree=True,
         note=Text("Social- og sundhedsområdet oplever samarbejdet anderledes end teknik og "
                   "miljø. Vi tager det op igen i foråret.",
                   "Social and health see the collaboration differently from technical "
                   "services. We return to it in the spring.").get(lang))
-    assessments.save_decision(session, assessment, "few_concrete", consensus=2.0, note="",
+    workshop_service.save_decision(session, assessment, "few_concrete", consensus=2.0, note="",
                               agreed_to_disagree=False)
     follow_up = questionnaire.theme("follow_up")
     decide = next(s for s in follow_up.suggestions if s.id == "follow_up_dev_decide")
-    assessments.add_action(
+    workshop_service.add_action(
         session, assessment, "follow_up",
         text=f"{decide.title.get(lang)}. {decide.text.get(lang)}", owner="Anne Holm",
         due_date=date(2027, 2, 1), status="started", suggestion_id=decide.id)
     count = questionnaire.theme("few_concrete").suggestions[0]
-    assessments.add_action(
+    workshop_service.add_action(
         session, assessment, "few_concrete",
         text=f"{count.title.get(lang)}. {count.text.get(lang)}", owner="Erik Møller",
         due_date=date(2027, 3, 1), status="planned", suggestion_id=count.id)
-    assessments.add_action(
+    workshop_service.add_action(
         session, assessment, "cross_cutting",
         text=Text("Fælles møde mellem social- og teknikchefen om de unge uden uddannelse.",
                   "Joint meeting of the heads of social and technical services on young "
@@ -228,12 +230,12 @@ def create_demo_organisation(session: Session, document: Mapping[str, Any],
     for (position, _team, members, _anonymous), team in zip(CHAIN_TEAMS, created, strict=True):
         level_index = min(position, 4) - 1
         for index in range(members):
-            participant, _token = assessments.join(session, team.assessment,
+            participant, _token = answer_service.join(session, team.assessment,
                                                    f"Leder {index + 1}")
             for theme in questionnaire.themes:
                 centre = CHAIN_PROFILES.get(theme.id, (3.0,) * 4)[level_index]
                 values = {q.id: _answer(rng, centre, q.reverse) for q in theme.questions}
-                assessments.save_step(session, participant, theme, values, None)
+                answer_service.save_step(session, participant, theme, values, None)
             participant.submitted_at = utcnow()
         session.commit()
     return token

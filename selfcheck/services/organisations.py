@@ -31,6 +31,7 @@ from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, mat
 from selfcheck.limits import ORGANISATION_MAX, TEAM_MAX
 from selfcheck.models import Answer, Assessment, Level, Organisation, Participant, utcnow
 from selfcheck.services import assessments
+from selfcheck.services import results as result_service
 
 MAX_LEVELS = 8
 MAX_TEAMS = 200  # in one organisation
@@ -295,7 +296,7 @@ def compare(session: Session, organisation: Organisation,
             submitted = [members.get(p.id, {}) for p in team.participants
                          if p.submitted_at is not None]
             result = scoring.score_assessment(assessments.questionnaire_of(team), submitted,
-                                              assessments.consensus_of(team))
+                                              result_service.consensus_of(team))
             inputs.append(TeamInput(team.team, index, team.anonymous, result))
     return compare_chain(len(organisation.levels), [t.id for t in questionnaire.themes], inputs,
                          questionnaire.chain_gap)

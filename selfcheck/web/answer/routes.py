@@ -16,7 +16,9 @@ from selfcheck.core.content import Questionnaire
 from selfcheck.db import get_session
 from selfcheck.limits import MEMBERS_MAX
 from selfcheck.models import Participant
+from selfcheck.services import answers as answer_service
 from selfcheck.services import assessments
+from selfcheck.services import results as result_service
 from selfcheck.web.answer.forms import (
     DONT_KNOW,
     JoinForm,
@@ -57,7 +59,7 @@ def join_page(assessment, action_url: str):
                                      "(%(count)d). Ask the facilitator.", count=MEMBERS_MAX))
         if form.validate_on_submit():
             name = None if assessment.anonymous else form.display_name.data
-            _participant, resume = assessments.join(db, assessment, name)
+            _participant, resume = answer_service.join(db, assessment, name)
             members = dict(session.get(SESSION_KEY, {}))
             members[str(assessment.id)] = resume
             session[SESSION_KEY] = members
@@ -88,8 +90,8 @@ def _participant(token: str) -> tuple[Participant, Questionnaire]:
 
 
 def _progress(participant: Participant, questionnaire: Questionnaire) -> list[bool]:
-    answers = assessments.answers_of(participant)
-    return [assessments.theme_complete(answers, theme) for theme in questionnaire.themes]
+    answers = answer_service.answers_of(participant)
+    return [answer_service.theme_complete(answers, theme) for theme in questionnaire.themes]
 
 
 @bp.get("/p/<token>/")
@@ -130,7 +132,7 @@ def step(token: str, number: int):
     assessment = participant.assessment
     theme = questionnaire.themes[number - 1]
     form_class = step_form_class(theme, questionnaire.scale, str(get_locale()))
-    answers = assessments.answers_of(participant)
+    answers = answer_service.answers_of(participant)
     from_review = request.args.get("from") == "review"  # "Change" on the review page
     if request.method == "POST":
         _require_open(assessment)
@@ -145,7 +147,7 @@ def step(token: str, number: int):
         going_back = request.form.get("nav") == "back"
         form.require_all = not going_back
         if form.validate_on_submit():
-            assessments.save_step(get_session(), participant, theme, form.values(),
+            answer_service.save_step(get_session(), participant, theme, form.values(),
                                   form.comment.data)
             if going_back:
                 target = url_for("answer.step", token=token, number=number - 1) if number > 1 \
@@ -161,7 +163,7 @@ def step(token: str, number: int):
     else:
         data = {field_name(qid): (DONT_KNOW if value is None else str(value))
                 for qid, value in answers.items()}
-        data["comment"] = assessments.comment_of(participant, theme.id)
+        data["comment"] = answer_service.comment_of(participant, theme.id)
         form = form_class(data=data)
         status = 200
     return render_template(
@@ -186,8 +188,8 @@ def review(token: str):
         participant=participant,
         assessment=participant.assessment,
         questionnaire=questionnaire,
-        answers=assessments.answers_of(participant),
-        comments={t.id: assessments.comment_of(participant, t.id) for t in questionnaire.themes},
+        answers=answer_service.answers_of(participant),
+        comments={t.id: answer_service.comment_of(participant, t.id) for t in questionnaire.themes},
         progress=_progress(participant, questionnaire),
         token=token,
         form=EmptyForm(),
@@ -200,7 +202,7 @@ def submit(token: str):
     _require_open(participant.assessment)
     if not all(_progress(participant, questionnaire)):
         abort(400, description=_("Answer every step before you submit."))
-    assessments.submit(get_session(), participant)
+    answer_service.submit(get_session(), participant)
     return redirect(url_for("answer.done", token=token))
 
 
@@ -223,8 +225,8 @@ def team_results(token: str):
     """The team's results as a member sees them: only once submitted and revealed."""
     participant, questionnaire = _participant(token)
     assessment = participant.assessment
-    shown = assessments.member_sees_team_results(participant)
-    result = assessments.results(assessment) if shown else None
+    shown = result_service.member_sees_team_results(participant)
+    result = result_service.results(assessment) if shown else None
     visible = bool(result) and scoring.distributions_visible(assessment.anonymous,
                                                              result.respondents)
     return render_template(
@@ -236,8 +238,8 @@ def team_results(token: str):
         visible=visible,
         threshold=scoring.ANONYMITY_THRESHOLD,
         result=result,
-        answers=assessments.answers_of(participant),
-        own_scores={t.id: scoring.member_theme_score(t, assessments.answers_of(participant),
+        answers=answer_service.answers_of(participant),
+        own_scores={t.id: scoring.member_theme_score(t, answer_service.answers_of(participant),
                                                      questionnaire.scale)
                     for t in questionnaire.themes},
         actions=assessment.actions if shown else [],

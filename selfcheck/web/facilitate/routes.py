@@ -30,7 +30,8 @@ from selfcheck.limits import MEMBERS_MAX
 from selfcheck.report import pool as render_pool
 from selfcheck.report import team as report
 from selfcheck.report.cache import ReportCache
-from selfcheck.services import assessments
+from selfcheck.services import assessments, exports, history
+from selfcheck.services import results as result_service
 from selfcheck.services.accounts.branding import brand_for_assessment
 from selfcheck.web import qr
 from selfcheck.web.context import current_document
@@ -52,7 +53,7 @@ bp = Blueprint("facilitate", __name__)
 def results(token: str):
     assessment = assessment_for_facilitator(token)
     questionnaire = assessments.questionnaire_of(assessment)
-    result = assessments.results(assessment)
+    result = result_service.results(assessment)
     visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
     join_url, shown_code = join_details(assessment, g.opened.token)
     waiting = [p.display_name for p in assessment.participants
@@ -65,7 +66,7 @@ def results(token: str):
         result=result,
         visible=visible,
         threshold=scoring.ANONYMITY_THRESHOLD,
-        comments=assessments.comments_by_theme(assessment) if visible else {},
+        comments=result_service.comments_by_theme(assessment) if visible else {},
         participants=assessment.participants,
         token=token,
         join_url=join_url,
@@ -85,7 +86,7 @@ def results(token: str):
         opened=g.opened,
         workspace=workspace_panel(assessment, g.opened),
         decisions={d.theme_id: d for d in assessment.decisions},
-        progress=build_progress(questionnaire, result, exchange.history_entries(assessment)),
+        progress=build_progress(questionnaire, result, history.history_entries(assessment)),
         statement_detail=True,  # the page has room for the statement table; the PDF does not
         upload_form=UploadForm(),
         actions=assessment.actions,
@@ -98,7 +99,7 @@ def results(token: str):
 def participation(token: str):
     """How many have started and submitted; the dashboard polls it to stay current."""
     assessment = assessment_for_facilitator(token)
-    submitted = len(assessments.submitted(assessment))
+    submitted = len(result_service.submitted(assessment))
     started = len(assessment.participants)
     return jsonify(
         submitted=submitted,
@@ -121,7 +122,7 @@ def report_pdf(token: str):
     def render() -> bytes:
         whole = assessments.load_whole(get_session(), assessment.id)
         brand = brand_for_assessment(get_session(), whole)
-        data = exchange.load_export(exchange.export_assessment(whole))
+        data = exchange.load_export(exports.export_assessment(whole))
         return render_pool.render_team_report(
             data, lang, today, brand, in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
@@ -205,7 +206,7 @@ def _download(body: str | bytes, mimetype: str, name: str):
 def export(token: str, kind: str = "csv", table: str | None = None):
     """The assessment as JSON, XLSX or CSV; never a name from an anonymous assessment."""
     assessment = assessment_for_facilitator(token)
-    document = exchange.export_assessment(assessment, exported_at=datetime.now(UTC))
+    document = exports.export_assessment(assessment, exported_at=datetime.now(UTC))
     stem = report.filename(assessment.organisation, assessment.team, date.today())[:-4]
     if kind == "json":
         return _download(exchange.dumps(document), "application/json", f"{stem}.json")

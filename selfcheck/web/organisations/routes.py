@@ -33,7 +33,7 @@ from selfcheck.exchange import organisation as organisation_json
 from selfcheck.exchange import tables
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
-from selfcheck.services import organisations
+from selfcheck.services import exports, organisations
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
 from selfcheck.web.fields import EmptyForm
@@ -267,7 +267,7 @@ def links(kind: str):
 
 def _export_document() -> dict:
     full = organisations.load_chain(get_session(), g.organisation.id, with_answers=True)
-    return organisation_json.export_organisation(full)
+    return exports.export_organisation(full)
 
 
 @org.get("/report.pdf")

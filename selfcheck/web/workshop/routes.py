@@ -30,6 +30,8 @@ from selfcheck.core import charts, scoring
 from selfcheck.db import get_session
 from selfcheck.limits import ACTIONS_MAX
 from selfcheck.services import assessments
+from selfcheck.services import results as result_service
+from selfcheck.services import workshop as workshop_service
 from selfcheck.web import qr
 from selfcheck.web.fields import EmptyForm
 from selfcheck.web.guards import assessment_for_facilitator, safe_next
@@ -42,7 +44,7 @@ bp = Blueprint("workshop", __name__)
 def _theme_at(assessment, position: int):
     """The theme at ``position`` (1-based) of the discussion agenda, with the results."""
     questionnaire = assessments.questionnaire_of(assessment)
-    result = assessments.results(assessment)
+    result = result_service.results(assessment)
     if not 1 <= position <= len(result.agenda):
         abort(404)
     theme = questionnaire.theme(result.agenda[position - 1])
@@ -70,7 +72,7 @@ def _theme_page(token: str, position: int, *, action_form: ActionForm | None = N
     """The workshop page of one recommendation; a refused action form is shown with its errors."""
     assessment = assessment_for_facilitator(token)
     questionnaire, result, theme = _theme_at(assessment, position)
-    decision = assessments.decision_for(assessment, theme.id)
+    decision = workshop_service.decision_for(assessment, theme.id)
     decision_form = DecisionForm(
         formdata=None,
         data={"consensus": f"{decision.consensus:g}" if decision and decision.consensus else "",
@@ -94,7 +96,7 @@ def _theme_page(token: str, position: int, *, action_form: ActionForm | None = N
         actions=[a for a in assessment.actions if a.theme_id == theme.id],
         picked={a.suggestion_id for a in assessment.actions if a.suggestion_id},
         widest=scoring.widest_spread(theme_result),
-        comments=assessments.comments_by_theme(assessment).get(theme.id, []) if visible
+        comments=result_service.comments_by_theme(assessment).get(theme.id, []) if visible
         else [],
         visible=visible,
         threshold=scoring.ANONYMITY_THRESHOLD,
@@ -112,7 +114,7 @@ def make_current(token: str, position: int):
     _questionnaire, _result, theme = _theme_at(assessment, position)
     if not EmptyForm().validate_on_submit():
         abort(400, description=_("The form's security check failed. Reload the page."))
-    assessments.set_workshop_theme(get_session(), assessment, theme.id)
+    workshop_service.set_workshop_theme(get_session(), assessment, theme.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(position=position)
     flash(_("The shared screen now shows this recommendation."), "success:decision")
@@ -124,7 +126,7 @@ def end(token: str):
     """The closing page: agreed and members' scores side by side, the plan, what is open."""
     assessment = assessment_for_facilitator(token)
     questionnaire = assessments.questionnaire_of(assessment)
-    result = assessments.results(assessment)
+    result = result_service.results(assessment)
     return render_template(
         "workshop/end.html", assessment=assessment, questionnaire=questionnaire,
         result=result, token=token, decisions={d.theme_id: d for d in assessment.decisions},
@@ -143,7 +145,7 @@ def present(token: str, position: int | None = None):
     """The shared screen. Without a position it follows the facilitator (reload or JS)."""
     assessment = assessment_for_facilitator(token)
     questionnaire = assessments.questionnaire_of(assessment)
-    result = assessments.results(assessment)
+    result = result_service.results(assessment)
     following = position is None
     if following:
         position = _current_position(assessment, result)
@@ -154,7 +156,7 @@ def present(token: str, position: int | None = None):
         "workshop/present.html", assessment=assessment, questionnaire=questionnaire,
         result=result, theme=theme, theme_result=theme_result, position=position,
         number=theme_number(questionnaire, theme), following=following, visible=visible,
-        threshold=scoring.ANONYMITY_THRESHOLD, decision=assessments.decision_for(
+        threshold=scoring.ANONYMITY_THRESHOLD, decision=workshop_service.decision_for(
             assessment, theme.id),
         actions=[a for a in assessment.actions if a.theme_id == theme.id],
         widest=scoring.widest_spread(theme_result), charts=charts, token=token)
@@ -164,7 +166,7 @@ def present(token: str, position: int | None = None):
 def present_state(token: str):
     """Where the facilitator is, for the presenter view's script."""
     assessment = assessment_for_facilitator(token)
-    result = assessments.results(assessment)
+    result = result_service.results(assessment)
     latest = max([assessment.created_at, *(d.updated_at for d in assessment.decisions),
                   *(a.updated_at for a in assessment.actions)])
     return jsonify(position=_current_position(assessment, result),
@@ -200,7 +202,7 @@ def decision(token: str, position: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400, description=_form_errors(form))
-    assessments.save_decision(
+    workshop_service.save_decision(
         get_session(), assessment, theme.id, consensus=form.consensus_value(),
         note=form.note.data or "", agreed_to_disagree=form.agreed_to_disagree.data)
     flash(_("The team's view is saved."), "success:decision")
@@ -213,7 +215,7 @@ def add_action(token: str, position: int):
     form = ActionForm()
     if not form.validate_on_submit():
         return _theme_page(token, position, action_form=form, status=400)
-    assessments.add_action(get_session(), assessment, theme.id, text=form.text.data,
+    workshop_service.add_action(get_session(), assessment, theme.id, text=form.text.data,
                            owner=form.owner.data or "", due_date=form.due_date.data,
                            status=form.status.data)
     flash(_("The action is added to the plan."), "success:actions")
@@ -228,7 +230,7 @@ def pick_suggestion(token: str, position: int):
     if not form.validate_on_submit() or suggestion is None:
         abort(400, description=_("Unknown suggestion."))
     lang = str(get_locale())
-    assessments.add_action(get_session(), assessment, theme.id,
+    workshop_service.add_action(get_session(), assessment, theme.id,
                            text=f"{suggestion.title.get(lang)}. {suggestion.text.get(lang)}",
                            suggestion_id=suggestion.id)
     flash(_("The suggestion is added to the plan. Add an owner and a due date."),
@@ -239,14 +241,14 @@ def pick_suggestion(token: str, position: int):
 @bp.route("/f/<token>/actions/<int:action_id>", methods=["GET", "POST"])
 def edit_action(token: str, action_id: int):
     assessment = assessment_for_facilitator(token)
-    action = assessments.find_action(assessment, action_id)
+    action = workshop_service.find_action(assessment, action_id)
     if action is None:
         abort(404)
     fallback = url_for("facilitate.results", token=token) + "#plan"
     back = safe_next(request.values.get("next", ""), fallback)
     form = ActionForm(obj=action)
     if request.method == "POST" and form.validate_on_submit():
-        assessments.update_action(get_session(), action, text=form.text.data,
+        workshop_service.update_action(get_session(), action, text=form.text.data,
                                   owner=form.owner.data or "", due_date=form.due_date.data,
                                   status=form.status.data)
         flash(_("The action is saved."), "success")
@@ -261,12 +263,12 @@ def edit_action(token: str, action_id: int):
 @bp.post("/f/<token>/actions/<int:action_id>/delete")
 def delete_action(token: str, action_id: int):
     assessment = assessment_for_facilitator(token)
-    action = assessments.find_action(assessment, action_id)
+    action = workshop_service.find_action(assessment, action_id)
     if action is None:
         abort(404)
     fallback = url_for("facilitate.results", token=token) + "#plan"
     back = safe_next(request.form.get("next", ""), fallback)  # decided before anything changes
-    assessments.delete_action(get_session(), assessment, action)
+    workshop_service.delete_action(get_session(), assessment, action)
     flash(_("The action is deleted."), "info")
     return redirect(back)
 
@@ -274,7 +276,7 @@ def delete_action(token: str, action_id: int):
 @bp.post("/f/<token>/<any(reveal, hide):action>")
 def reveal(token: str, action: str):
     assessment = assessment_for_facilitator(token)
-    assessments.set_revealed(get_session(), assessment, action == "reveal")
+    workshop_service.set_revealed(get_session(), assessment, action == "reveal")
     if action == "reveal":
         flash(_("Members can now see the team's results."), "success")
     else:
@@ -291,6 +293,6 @@ def invite(token: str):
         "workshop/invite.html", assessment=assessment, join_url=join_url, token=token,
         code=code, code_address=short_code_address(),
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")) if join_url else None,
-        submitted=len(assessments.submitted(assessment)),
+        submitted=len(result_service.submitted(assessment)),
         started=len(assessment.participants),
     )

@@ -1,0 +1,58 @@
+"""Where stored answers meet scoring: the results page, the workshop and the PDF all call
+:func:`results`, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selfcheck.core import scoring
+from selfcheck.models import (
+    Assessment,
+    Participant,
+)
+from selfcheck.services.answers import answers_of
+from selfcheck.services.assessments import questionnaire_of
+
+
+def submitted(assessment: Assessment) -> list[Participant]:
+    return [p for p in assessment.participants if p.submitted_at is not None]
+
+
+def results(assessment: Assessment) -> scoring.AssessmentResult:
+    """The assessment's scores: submitted members' answers and the team's consensus."""
+    members = [answers_of(p) for p in submitted(assessment)]
+    return scoring.score_assessment(questionnaire_of(assessment), members,
+                                    consensus_of(assessment))
+
+
+def consensus_of(assessment: Assessment) -> dict[str, float]:
+    return {d.theme_id: d.consensus for d in assessment.decisions if d.consensus is not None}
+
+
+def member_sees_team_results(participant: Participant) -> bool:
+    """Members see the team's results after submitting, or once revealed (per assessment)."""
+    if participant.submitted_at is None:
+        return False
+    assessment = participant.assessment
+    return assessment.reveal == "after_submit" or assessment.revealed_at is not None
+
+
+@dataclass(frozen=True)
+class Comment:
+    author: str | None
+    text: str
+
+
+def comments_by_theme(assessment: Assessment) -> dict[str, list[Comment]]:
+    """Submitted members' comments per theme; never a name in an anonymous assessment."""
+    by_theme: dict[str, list[Comment]] = {}
+    for participant in submitted(assessment):
+        author = None if assessment.anonymous else participant.display_name
+        for comment in participant.comments:
+            by_theme.setdefault(comment.theme_id, []).append(Comment(author, comment.text))
+    if assessment.anonymous:
+        # Member order would let a reader link one person's comments across themes.
+        for comments in by_theme.values():
+            comments.sort(key=lambda c: c.text.casefold())
+    return by_theme
