@@ -15,6 +15,8 @@ import time
 
 from flask import Flask, g, request
 
+from selfcheck.core.tokens import ACCOUNT_KEY
+
 #: The first path segment after these prefixes is a secret.
 SECRET_PATH = re.compile(r"^/(f|j|p|o|invite|reset|kode)/[^/?#]+")
 
@@ -26,7 +28,7 @@ def redact(path: str) -> str:
     (/f/a12) say nothing secret and stay."""
     def replace(match: re.Match) -> str:
         segment = match.group(0).split("/", 2)[2]
-        if re.fullmatch(r"a[1-9][0-9]{0,17}", segment):
+        if ACCOUNT_KEY.fullmatch(segment):
             return match.group(0)
         return f"/{match.group(1)}/…"
 

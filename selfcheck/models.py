@@ -20,9 +20,11 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
+    Select,
     String,
     Text,
     UniqueConstraint,
+    select,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -337,3 +339,9 @@ class Branding(Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_type: Mapped[str | None] = mapped_column(String(20))  # image/png or image/jpeg
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def team_ids(*organisation_ids: int) -> Select:
+    """The ids of the teams (assessments) of these organisations: the one query for "every
+    team of an organisation" that revisions, branding and deletion share."""
+    return select(Assessment.id).join(Level).where(Level.organisation_id.in_(organisation_ids))

@@ -14,20 +14,20 @@ from __future__ import annotations
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from selfcheck.limits import HISTORY_MAX
 from selfcheck.models import (
     Access,
     Action,
     Answer,
     Assessment,
-    Level,
     Participant,
     ThemeComment,
     ThemeDecision,
+    team_ids,
 )
 
 #: Assessment columns the report does not show; changing only these is not a new revision.
 UNSHOWN = frozenset({"workshop_theme_id", "revision", "facilitator_token_sealed"})
-HISTORY_DEPTH = 10  # follow-ups show at most this many earlier assessments (limits.HISTORY_MAX)
 
 
 def install(factory: sessionmaker) -> None:
@@ -38,7 +38,7 @@ def bump(session: Session, assessment_ids: set[int]) -> None:
     """Give these assessments (and their follow-ups) a new revision, in this flush."""
     ids = set(assessment_ids)
     frontier = set(ids)
-    for _ in range(HISTORY_DEPTH):
+    for _ in range(HISTORY_MAX):
         if not frontier:
             break
         with session.no_autoflush:
@@ -89,8 +89,7 @@ def _assessments_touched(session: Session, obj) -> set[int]:
         if obj.assessment_id is not None:
             return {obj.assessment_id}
         if obj.organisation_id is not None:
-            return set(session.scalars(select(Assessment.id).join(Level).where(
-                Level.organisation_id == obj.organisation_id)))
+            return set(session.scalars(team_ids(obj.organisation_id)))
     return set()
 
 

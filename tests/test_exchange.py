@@ -98,7 +98,7 @@ def test_json_export_from_the_page_has_no_names_when_anonymous(app, questionnair
     response = facilitator.client.get(f"{facilitator.results_url}/export.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.headers["Content-Disposition"].startswith(
-        'attachment; filename="selfcheck-aarhus-kommune-direktionen-')
+        'attachment; filename=selfcheck-aarhus-kommune-direktionen-')
     document = json.loads(response.data)
     jsonschema.validate(document, SCHEMA)
     assert [m["name"] for m in document["members"]] == [None, None, None]

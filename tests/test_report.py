@@ -85,7 +85,7 @@ def test_report_of_the_twelve_member_example(app, runner, fetchers, questionnair
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="selfcheck-eksempel-kommune-direktionen-{TODAY.isoformat()}.pdf"')
+        f"attachment; filename=selfcheck-eksempel-kommune-direktionen-{TODAY.isoformat()}.pdf")
     pdf = response.data
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 14

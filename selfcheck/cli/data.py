@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from selfcheck.core.content import LANGUAGES
+from selfcheck.exchange import FORMATS
 from selfcheck.exchange.problems import ExchangeError, shown
-from selfcheck.services import exports
 
 from .common import require_schema
 
@@ -71,7 +71,7 @@ def demo_command(lang: str) -> None:
 @click.argument("assessment")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write. CSV writes two files: NAME-answers.csv and NAME-results.csv.")
-@click.option("--format", "kind", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+@click.option("--format", "kind", type=click.Choice(FORMATS), default="json",
               show_default=True)
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the texts in CSV and XLSX (default: the assessment's).")
@@ -81,10 +81,8 @@ def export_command(assessment: str, output: Path, kind: str, lang: str | None) -
     from datetime import UTC, datetime
 
     from selfcheck.db import get_session
-    from selfcheck.exchange import tables
-    from selfcheck.exchange import team as exchange
     from selfcheck.models import Assessment
-    from selfcheck.services import assessments
+    from selfcheck.services import assessments, exports
 
     require_schema()
     session = get_session()
@@ -95,23 +93,16 @@ def export_command(assessment: str, output: Path, kind: str, lang: str | None) -
         found = assessments.find_by_facilitator_token(session, token)
     if found is None:
         raise click.ClickException("no assessment has that number or facilitator token")
-    document = exports.export_assessment(found, exported_at=datetime.now(UTC))
-    if kind == "json":
-        output.write_text(exchange.dumps(document), encoding="utf-8")
-        click.echo(f"Wrote {output} ({len(document['members'])} members)")
-        return
-    data = exchange.load_export(document)
-    lang = lang or data.language
-    if kind == "xlsx":
-        output.write_bytes(tables.to_xlsx(data, lang))
-        click.echo(f"Wrote {output}")
-        return
-    stem = output.with_suffix("")
-    for name, columns, rows in (("answers", tables.ANSWER_COLUMNS, tables.answer_rows),
-                                ("results", tables.RESULT_COLUMNS, tables.result_rows)):
-        path = stem.parent / f"{stem.name}-{name}.csv"
-        path.write_text(tables.to_csv(columns, rows(data, lang)), encoding="utf-8")
-        click.echo(f"Wrote {path}")
+    files = exports.export_files(found, kind, lang, exported_at=datetime.now(UTC))
+    for file in files:
+        # One file goes where -o says; CSV writes a file per table beside it (NAME-answers.csv).
+        path = output.with_name(output.stem + file.suffix) if kind == "csv" else output
+        if isinstance(file.body, str):
+            path.write_text(file.body, encoding="utf-8")
+        else:
+            path.write_bytes(file.body)
+        click.echo(f"Wrote {path} ({len(found.participants)} members)" if kind == "json"
+                   else f"Wrote {path}")
 
 
 @click.command("import")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 TOKEN_BYTES = 32
@@ -101,3 +102,9 @@ def unseal(sealed: str | None, secret_key: str) -> str | None:
         return Fernet(_sealing_key(secret_key)).decrypt(sealed.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError):
         return None
+
+
+#: A key ``a<id>`` in a facilitator or organisation URL (/f/a12): it opens the page only for a
+#: logged-in account with access, and says nothing secret. At most 19 characters, so it can
+#: never be a 43-character link token.
+ACCOUNT_KEY = re.compile(r"a([1-9][0-9]{0,17})")

@@ -7,10 +7,14 @@ start here, so every output is built from the same document.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from selfcheck.exchange import CSV, JSON, TABLES, XLSX
 from selfcheck.exchange import organisation as organisation_json
+from selfcheck.exchange import tables as table_files
 from selfcheck.exchange import team as team_json
 from selfcheck.models import Assessment, Organisation
 from selfcheck.services.history import history_entries
@@ -25,3 +29,36 @@ def export_assessment(assessment: Assessment, exported_at: datetime | None = Non
 def export_organisation(organisation: Organisation) -> dict[str, Any]:
     """The organisation (loaded with organisations.load_chain) as its export document."""
     return organisation_json.export_organisation(organisation, history_entries)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export: what its name ends with, its type and its content."""
+
+    suffix: str  # ".json", ".xlsx", "-answers.csv"
+    mimetype: str
+    body: str | bytes
+
+
+def export_files(assessment: Assessment, kind: str, lang: str | None = None, *,
+                 tables: Sequence[str | None] = TABLES,
+                 exported_at: datetime | None = None) -> list[ExportFile]:
+    """The assessment in ``kind`` (one of FORMATS): one file, or one per CSV table.
+
+    The texts of CSV and XLSX are in ``lang`` (default: the assessment's language). The web
+    download asks for one table, the command line for both."""
+    document = export_assessment(assessment, exported_at=exported_at)
+    if kind == "json":
+        return [ExportFile(".json", JSON, team_json.dumps(document))]
+    data = team_json.load_export(document, trusted=True)
+    lang = lang or data.language
+    if kind == "xlsx":
+        return [ExportFile(".xlsx", XLSX, table_files.to_xlsx(data, lang))]
+    files = []
+    for table in tables:
+        columns, rows = ((table_files.ANSWER_COLUMNS, table_files.answer_rows)
+                         if table == "answers"
+                         else (table_files.RESULT_COLUMNS, table_files.result_rows))
+        files.append(ExportFile(f"-{table}.csv", CSV,
+                                table_files.to_csv(columns, rows(data, lang))))
+    return files

@@ -14,17 +14,16 @@ from selfcheck.exchange.team import action_dict, iso
 from selfcheck.limits import HISTORY_MAX
 from selfcheck.models import Assessment
 from selfcheck.services.assessments import load_whole
-from selfcheck.services.results import results
+from selfcheck.services.results import results, revision_key
 
-#: Earlier assessments' results, by (assessment id, revision): a follow-up's pages show them
-#: on every request, and they change only with a new revision (revisions.py).
-_history_cache: dict[tuple[int, int], tuple[HistoryEntry, int | None]] = {}
+#: Earlier assessments' results, by results.revision_key (database, id, revision): a
+#: follow-up's pages show them on every request, and they change only with a new revision.
+_history_cache: dict[tuple[str, int, int], tuple[HistoryEntry, int | None]] = {}
 HISTORY_CACHE_MAX = 2048
 
 
 def history_entries(assessment) -> tuple[HistoryEntry, ...]:
     """Results of the earlier assessments this one follows up, oldest first, exact."""
-
     session = object_session(assessment)
     chain: list[HistoryEntry] = []
     if session is None:  # a detached object (tests, the CLI): walk the relationship
@@ -36,13 +35,14 @@ def history_entries(assessment) -> tuple[HistoryEntry, ...]:
     earlier_id = assessment.previous_id
     while earlier_id is not None and len(chain) < HISTORY_MAX:
         revision = session.scalar(select(Assessment.revision).where(Assessment.id == earlier_id))
-        cached = _history_cache.get((earlier_id, revision))
+        key = revision_key(session, earlier_id, revision)
+        cached = _history_cache.get(key)
         if cached is None:
             earlier = load_whole(session, earlier_id)
             cached = (_history_entry(earlier), earlier.previous_id)
             if len(_history_cache) >= HISTORY_CACHE_MAX:
                 _history_cache.clear()
-            _history_cache[(earlier_id, revision)] = cached
+            _history_cache[key] = cached
         entry, earlier_id = cached
         chain.append(entry)
     return tuple(reversed(chain))

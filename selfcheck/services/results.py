@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy.orm import Session, object_session
 
 from selfcheck.core import scoring
-from selfcheck.models import (
-    Assessment,
-    Participant,
-)
+from selfcheck.core.content import Questionnaire
+from selfcheck.models import Assessment, Participant
 from selfcheck.services.answers import answers_of
 from selfcheck.services.assessments import questionnaire_of
 
@@ -19,11 +20,35 @@ def submitted(assessment: Assessment) -> list[Participant]:
     return [p for p in assessment.participants if p.submitted_at is not None]
 
 
+def revision_key(session: Session | None, assessment_id: int | None,
+                 revision: int | None) -> tuple[str, int, int] | None:
+    """What a result computed from a stored assessment can be kept under: its database, its id
+    and its revision, which changes with everything the results show (revisions.py). None for
+    an assessment that is not stored, or not read through a session."""
+    if session is None or assessment_id is None or revision is None:
+        return None
+    return str(session.get_bind().url), assessment_id, revision
+
+
+#: Scores by revision_key: a result is scored once per change, so the workshop page, the
+#: presenter view polling every few seconds and the PDF reuse it.
+_scored: dict[tuple[str, int, int], scoring.AssessmentResult] = {}
+SCORED_MAX = 512
+
+
 def results(assessment: Assessment) -> scoring.AssessmentResult:
     """The assessment's scores: submitted members' answers and the team's consensus."""
+    key = revision_key(object_session(assessment), assessment.id, assessment.revision)
+    if key is not None and key in _scored:
+        return _scored[key]
     members = [answers_of(p) for p in submitted(assessment)]
-    return scoring.score_assessment(questionnaire_of(assessment), members,
-                                    consensus_of(assessment))
+    result = scoring.score_assessment(questionnaire_of(assessment), members,
+                                      consensus_of(assessment))
+    if key is not None:
+        if len(_scored) >= SCORED_MAX:
+            _scored.clear()
+        _scored[key] = result
+    return result
 
 
 def consensus_of(assessment: Assessment) -> dict[str, float]:
@@ -56,3 +81,11 @@ def comments_by_theme(assessment: Assessment) -> dict[str, list[Comment]]:
         for comments in by_theme.values():
             comments.sort(key=lambda c: c.text.casefold())
     return by_theme
+
+
+def own_scores(participant: Participant, questionnaire: Questionnaire
+               ) -> dict[str, Fraction | None]:
+    """A member's own score per theme (None where they answered none), for their results page."""
+    answers = answers_of(participant)
+    return {theme.id: scoring.member_theme_score(theme, answers, questionnaire.scale)
+            for theme in questionnaire.themes}

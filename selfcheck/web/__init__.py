@@ -7,7 +7,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from selfcheck.web import errors
-    from selfcheck.web.answer import code
     from selfcheck.web.answer import routes as answer
     from selfcheck.web.auth import routes as auth
     from selfcheck.web.facilitate import routes as facilitate
@@ -17,7 +16,7 @@ def init_app(app: Flask) -> None:
     from selfcheck.web.workspace import routes as workspace
 
     auth.init_app(app)
-    for module in (start, answer, code, facilitate, workshop, organisations, errors, auth,
-                   workspace):
+    for module in (start, answer, facilitate, workshop, organisations, errors, auth, workspace):
         app.register_blueprint(module.bp)
+    app.register_blueprint(answer.code_bp)
     app.register_blueprint(organisations.org)

@@ -9,6 +9,7 @@ what that role may do; owner-only actions check it with :func:`require`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -16,16 +17,13 @@ from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from selfcheck.core.tokens import unseal
+from selfcheck.core.tokens import ACCOUNT_KEY, unseal
 from selfcheck.db import get_session
 from selfcheck.models import Account, Assessment, Organisation
 from selfcheck.services import assessments, organisations
 from selfcheck.services.accounts import access
 from selfcheck.services.organisations import team_facilitator_token
 from selfcheck.web.context import use_assessment_language
-
-#: ``a<id>``: at most 19 characters, so it can never be a 43-character link token.
-ACCOUNT_KEY = re.compile(r"a([1-9][0-9]{0,17})")
 
 
 def current_account() -> Account | None:
@@ -134,12 +132,81 @@ def workspace_target(kind: str, number: int, action: str) -> tuple[Assessment | 
     return target, role
 
 
-def assessment_for_facilitator(token: str, whole: bool = True) -> Assessment:
-    """The assessment the facilitator key opens (guards.open_assessment); how it was opened
-    (role, real token) is kept in ``g.opened`` for the page."""
-    assessment, g.opened = open_assessment(token, whole)
-    use_assessment_language(assessment)
-    return assessment
+# ----------------------------------------------------------------------------- /f/<token>
+
+
+def row_only(view):
+    """Mark a ``/f/<token>`` view that reads only the assessment's own row (a cached PDF):
+    the loader then skips its members, answers, decisions and actions."""
+    view.row_only = True
+    return view
+
+
+def load_facilitated(endpoint: str | None, values: dict | None) -> None:
+    """The ``/f/<token>`` loader (a blueprint's url_value_preprocessor, as in Flask's URL
+    processors pattern): the one place a facilitator URL's key is looked up.
+
+    Puts the assessment on ``g.assessment``, how it was opened (role, real token) on
+    ``g.opened``, and the key as written in the URL on ``g.facilitator_key``; 404 when the
+    key opens nothing for this visitor, the login page for ``a<id>`` without a login."""
+    key = (values or {}).pop("token", None)
+    if key is None:
+        return
+    view = current_app.view_functions.get(endpoint or "")
+    whole = not getattr(view, "row_only", False)
+    g.assessment, g.opened = open_assessment(key, whole)
+    g.facilitator_key = key
+    use_assessment_language(g.assessment)
+
+
+def add_facilitator_key(_endpoint: str, values: dict) -> None:
+    """Links from a ``/f/<token>`` page to another one keep the key it was opened with."""
+    if "token" not in values and g.get("facilitator_key"):
+        values["token"] = g.facilitator_key
+
+
+def facilitator_key_in_templates() -> dict:
+    """Templates of ``/f/<token>`` pages build their links from ``token``."""
+    return {"token": g.get("facilitator_key")}
+
+
+def prefix_facilitator_pages(blueprint) -> None:
+    """Give a blueprint under ``/f/<token>`` its loader, link defaults and ``token``."""
+    blueprint.url_value_preprocessor(load_facilitated)
+    blueprint.url_defaults(add_facilitator_key)
+    blueprint.context_processor(facilitator_key_in_templates)
+
+
+def require_open(assessment: Assessment) -> None:
+    """The one "answering is closed" guard: nothing a member answers, and no imported answer,
+    changes a closed assessment until the facilitator opens it again."""
+    if not assessment.is_open:
+        abort(409, description=_("Answering is closed. Answers can no longer change."))
+
+
+def requires_open(view):
+    """A ``/f/<token>`` view that changes answers: 409 once answering is closed."""
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        require_open(g.assessment)
+        return view(*args, **kwargs)
+    return guarded
+
+
+def requires(action: str, kind: str | None = None):
+    """A workspace view on ``/w/<kind>/<number>`` that needs ``action`` (accounts/access.py):
+    the login page without a login, 404 without access, 403 when the role may not. ``kind``
+    is given for a route that serves one kind only (``/w/o/<number>/branding``).
+
+    The assessment or organisation is put on ``g.target``, the account's role on ``g.role``."""
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            g.target, g.role = workspace_target(kind or kwargs["kind"], kwargs["number"],
+                                                action)
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
 
 
 #: A same-site path: "/" then printable ASCII, never "//" or a backslash (which
@@ -157,9 +224,3 @@ def safe_next(target: object, fallback: str) -> str:
         return target
     return fallback
 
-
-def require_open(assessment: Assessment) -> None:
-    """Nothing changes in a closed assessment until the facilitator reopens it."""
-    if not assessment.is_open:
-        abort(409, description=_(
-            "This self-assessment is closed. Open it again to make changes."))

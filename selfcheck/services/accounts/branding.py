@@ -18,7 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selfcheck.limits import ORGANISATION_MAX
-from selfcheck.models import Access, Account, Assessment, Branding, Organisation, utcnow
+from selfcheck.models import (
+    Access,
+    Account,
+    Assessment,
+    Branding,
+    Organisation,
+    team_ids,
+    utcnow,
+)
 from selfcheck.services.accounts.access import OWNER, organisation_id_of
 
 LOGO_MAX_BYTES = 1_000_000  # 1 MB; the request itself may be 1 MiB (MAX_CONTENT_LENGTH)
@@ -119,7 +127,6 @@ def save_branding(session: Session, owner: Account | Organisation, name: str,
 def _new_revisions(session: Session, owner: Account | Organisation) -> None:
     """The reports that may carry this branding are new (revisions.py keys the PDF cache)."""
     from selfcheck import revisions
-    from selfcheck.models import Level
 
     if isinstance(owner, Organisation):
         organisation_ids = [owner.id]
@@ -129,8 +136,7 @@ def _new_revisions(session: Session, owner: Account | Organisation) -> None:
             Access.account_id == owner.id, Access.role == OWNER)).all()
         direct = [a for a, _o in held if a is not None]
         organisation_ids = [o for _a, o in held if o is not None]
-    teams = list(session.scalars(select(Assessment.id).join(Level).where(
-        Level.organisation_id.in_(organisation_ids)))) if organisation_ids else []
+    teams = list(session.scalars(team_ids(*organisation_ids))) if organisation_ids else []
     revisions.bump(session, set(direct) | set(teams))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -28,8 +29,17 @@ from selfcheck.models import (
     Participant,
     ThemeComment,
     ThemeDecision,
+    team_ids,
 )
-from selfcheck.report.cache import ReportCache
+
+
+class PDFCache(Protocol):
+    """Where rendered PDFs are kept (report/cache.py's ReportCache): deleting an assessment
+    removes every PDF rendered of it."""
+
+    def scope(self, assessment_id: int) -> str: ...
+
+    def forget(self, scope: str) -> int: ...
 
 
 @dataclass
@@ -57,7 +67,7 @@ def _count(session: Session, statement) -> int:
     return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
 
-def _delete_assessments(session: Session, ids: list[int], cache: ReportCache | None) -> Deleted:
+def _delete_assessments(session: Session, ids: list[int], cache: PDFCache | None) -> Deleted:
     """Delete the assessments ``ids`` and everything under them; no commit."""
     done = Deleted()
     if not ids:
@@ -86,12 +96,12 @@ def _delete_assessments(session: Session, ids: list[int], cache: ReportCache | N
     session.execute(delete(Assessment).where(Assessment.id.in_(ids)))
     done.assessments = len(ids)
     if cache is not None:
-        done.pdfs = sum(cache.forget(ReportCache.scope(i)) for i in ids)
+        done.pdfs = sum(cache.forget(cache.scope(i)) for i in ids)
     return done
 
 
 def delete_assessment(session: Session, assessment: Assessment,
-                      cache: ReportCache | None) -> Deleted:
+                      cache: PDFCache | None) -> Deleted:
     done = _delete_assessments(session, [assessment.id], cache)
     session.commit()
     session.expunge_all()
@@ -99,12 +109,11 @@ def delete_assessment(session: Session, assessment: Assessment,
 
 
 def delete_organisation(session: Session, organisation: Organisation,
-                        cache: ReportCache | None) -> Deleted:
+                        cache: PDFCache | None) -> Deleted:
     """The organisation, its levels, every team in it, its shares and its branding."""
     organisation_id, branding_id = organisation.id, organisation.branding_id
-    team_ids = list(session.scalars(select(Assessment.id).join(Level).where(
-        Level.organisation_id == organisation_id)))
-    done = _delete_assessments(session, team_ids, cache)
+    teams = list(session.scalars(team_ids(organisation_id)))
+    done = _delete_assessments(session, teams, cache)
     session.execute(delete(Access).where(Access.organisation_id == organisation_id))
     session.execute(delete(Invitation).where(Invitation.organisation_id == organisation_id))
     session.execute(update(Organisation).where(Organisation.previous_id == organisation_id)
@@ -119,7 +128,7 @@ def delete_organisation(session: Session, organisation: Organisation,
     return done
 
 
-def purge(session: Session, days: int, cache: ReportCache | None,
+def purge(session: Session, days: int, cache: PDFCache | None,
           now: datetime | None = None) -> Deleted:
     """Delete what has been closed for more than ``days`` days.
 

@@ -13,14 +13,17 @@ from flask_babel import gettext as _
 
 from selfcheck.core import charts, scoring
 from selfcheck.core.content import Questionnaire
+from selfcheck.core.tokens import normalise_code
 from selfcheck.db import get_session
 from selfcheck.limits import MEMBERS_MAX
 from selfcheck.models import Participant
+from selfcheck.ratelimit import WRONG_CODES, limiter, wrong_code
 from selfcheck.services import answers as answer_service
 from selfcheck.services import assessments
 from selfcheck.services import results as result_service
 from selfcheck.web.answer.forms import (
     DONT_KNOW,
+    CodeForm,
     JoinForm,
     allowed_step_keys,
     field_name,
@@ -28,6 +31,7 @@ from selfcheck.web.answer.forms import (
 )
 from selfcheck.web.context import use_assessment_language
 from selfcheck.web.fields import EmptyForm
+from selfcheck.web.guards import require_open
 from selfcheck.web.links import public_url
 
 bp = Blueprint("answer", __name__)
@@ -53,7 +57,7 @@ def join_page(assessment, action_url: str):
     if returning is not None and returning.assessment_id != assessment.id:
         returning = None
     if request.method == "POST":
-        _require_open(assessment)
+        require_open(assessment)
         if len(assessment.participants) >= MEMBERS_MAX:
             abort(409, description=_("This self-assessment has the most members it can hold "
                                      "(%(count)d). Ask the facilitator.", count=MEMBERS_MAX))
@@ -73,12 +77,6 @@ def join_page(assessment, action_url: str):
         action_url=action_url,
         returning_token=known if returning else None,
     ), status
-
-
-def _require_open(assessment) -> None:
-    """Changes are refused once the facilitator has closed the assessment."""
-    if not assessment.is_open:
-        abort(409, description=_("Answering is closed. Answers can no longer change."))
 
 
 def _participant(token: str) -> tuple[Participant, Questionnaire]:
@@ -135,7 +133,7 @@ def step(token: str, number: int):
     answers = answer_service.answers_of(participant)
     from_review = request.args.get("from") == "review"  # "Change" on the review page
     if request.method == "POST":
-        _require_open(assessment)
+        require_open(assessment)
         _check_raw_step_post(theme)
         allowed_values = {str(v) for v in questionnaire.scale.values} | {DONT_KNOW}
         for question in theme.questions:
@@ -199,7 +197,7 @@ def review(token: str):
 @bp.post("/p/<token>/review")
 def submit(token: str):
     participant, questionnaire = _participant(token)
-    _require_open(participant.assessment)
+    require_open(participant.assessment)
     if not all(_progress(participant, questionnaire)):
         abort(400, description=_("Answer every step before you submit."))
     answer_service.submit(get_session(), participant)
@@ -239,10 +237,40 @@ def team_results(token: str):
         threshold=scoring.ANONYMITY_THRESHOLD,
         result=result,
         answers=answer_service.answers_of(participant),
-        own_scores={t.id: scoring.member_theme_score(t, answer_service.answers_of(participant),
-                                                     questionnaire.scale)
-                    for t in questionnaire.themes},
+        own_scores=result_service.own_scores(participant, questionnaire),
         actions=assessment.actions if shown else [],
         charts=charts,
         token=token,
     )
+
+
+# ----------------------------------------------------------------------------- the short code
+# Members type it at /kode instead of a long link. A code only joins an open assessment (it
+# opens nothing else), and wrong codes are rate limited per client (ratelimit.py).
+# ``/kode/<code>`` is the join page for the code, so a member who typed it can share that
+# address in the room.
+
+code_bp = Blueprint("code", __name__)
+
+
+@code_bp.route("/kode", methods=["GET", "POST"])
+@limiter.limit(WRONG_CODES, deduct_when=wrong_code, methods=["POST"])
+def enter():
+    """The code from the projector; spaces and case do not matter."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        if assessments.find_by_join_code(get_session(), form.code.data) is not None:
+            return redirect(url_for("code.join", code=normalise_code(form.code.data)))
+        form.code.errors.append(_("No open self-assessment has that code. Check the code on "
+                                  "the screen and try again."))
+        return render_template("answer/code.html", form=form), 404
+    return render_template("answer/code.html", form=form), 400 if form.errors else 200
+
+
+@code_bp.route("/kode/<code>", methods=["GET", "POST"], endpoint="join")
+@limiter.limit(WRONG_CODES, deduct_when=wrong_code)
+def join_by_code(code: str):
+    assessment = assessments.find_by_join_code(get_session(), code)
+    if assessment is None:
+        abort(404)
+    return join_page(assessment, url_for("code.join", code=code))

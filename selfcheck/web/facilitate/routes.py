@@ -1,4 +1,9 @@
-"""Facilitate: the facilitator's results page, and closing or reopening the assessment."""
+"""Facilitate: the facilitator's results page, downloads, the team, closing and reopening.
+
+Everything under ``/f/<token>`` is loaded once by the blueprint's URL value preprocessor
+(web/guards.py): views find the assessment on ``g.assessment`` and how it was opened on
+``g.opened``, and never look it up themselves.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ from flask import (
     flash,
     g,
     jsonify,
-    make_response,
     redirect,
     render_template,
     url_for,
@@ -35,8 +39,9 @@ from selfcheck.services import results as result_service
 from selfcheck.services.accounts.branding import brand_for_assessment
 from selfcheck.web import qr
 from selfcheck.web.context import current_document
+from selfcheck.web.downloads import PDF, attachment
 from selfcheck.web.fields import EmptyForm, UploadForm
-from selfcheck.web.guards import assessment_for_facilitator, require_open
+from selfcheck.web.guards import prefix_facilitator_pages, requires_open, row_only
 from selfcheck.web.links import (
     invitation_text,
     join_details,
@@ -44,14 +49,20 @@ from selfcheck.web.links import (
     reminder_text,
     short_code_address,
 )
-from selfcheck.web.workspace.routes import hold_if_logged_in, workspace_panel
+from selfcheck.web.workspace.routes import (
+    hold_if_logged_in,
+    hold_link,
+    role_name,
+    workspace_panel,
+)
 
-bp = Blueprint("facilitate", __name__)
+bp = Blueprint("facilitate", __name__, url_prefix="/f/<token>")
+prefix_facilitator_pages(bp)
 
 
-@bp.get("/f/<token>")
-def results(token: str):
-    assessment = assessment_for_facilitator(token)
+@bp.get("")
+def results():
+    assessment = g.assessment
     questionnaire = assessments.questionnaire_of(assessment)
     result = result_service.results(assessment)
     visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
@@ -68,12 +79,10 @@ def results(token: str):
         threshold=scoring.ANONYMITY_THRESHOLD,
         comments=result_service.comments_by_theme(assessment) if visible else {},
         participants=assessment.participants,
-        token=token,
         join_url=join_url,
         # A page opened through an account (/f/a12) never shows the link itself, so taking
         # an account's access away also takes the page away.
-        facilitator_url=None if g.opened.by_account else public_url("facilitate.results",
-                                                                     token=token),
+        facilitator_url=None if g.opened.by_account else public_url("facilitate.results"),
         code=shown_code,
         code_address=short_code_address(),
         invitations={other: invitation_text(assessment, join_url, shown_code, other)
@@ -95,10 +104,19 @@ def results(token: str):
     )
 
 
-@bp.get("/f/<token>/participation.json")
-def participation(token: str):
+@bp.post("/hold")
+def hold():
+    """An old link opened while logged in: the assessment joins the account's workspace."""
+    role = hold_link(g.assessment, g.facilitator_key)
+    flash(_("The self-assessment is in your workspace, as %(role)s.", role=role_name(role)),
+          "success")
+    return redirect(url_for("facilitate.results"))
+
+
+@bp.get("/participation.json")
+def participation():
     """How many have started and submitted; the dashboard polls it to stay current."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     submitted = len(result_service.submitted(assessment))
     started = len(assessment.participants)
     return jsonify(
@@ -109,10 +127,11 @@ def participation(token: str):
     )
 
 
-@bp.get("/f/<token>/report.pdf")
-def report_pdf(token: str):
+@bp.get("/report.pdf")
+@row_only
+def report_pdf():
     """The PDF report in the page's language; rendered once, then served from the cache."""
-    assessment = assessment_for_facilitator(token, whole=False)
+    assessment = g.assessment
     lang = str(get_locale())
     today = date.today()
     cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
@@ -122,24 +141,23 @@ def report_pdf(token: str):
     def render() -> bytes:
         whole = assessments.load_whole(get_session(), assessment.id)
         brand = brand_for_assessment(get_session(), whole)
-        data = exchange.load_export(exports.export_assessment(whole))
+        # The app's own export, built just now: the schema check is for files from outside.
+        data = exchange.load_export(exports.export_assessment(whole), trusted=True)
         return render_pool.render_team_report(
             data, lang, today, brand, in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
     pdf, hit = cache.get_or_render(key, render)
     name = report.filename(assessment.organisation, assessment.team, today)
-    response = make_response(pdf)
+    response = attachment(pdf, PDF, name)
     # Says whether this instance rendered the PDF or found it (perhaps another's) in the cache.
     response.headers["X-Report-Cache"] = "hit" if hit else "miss"
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@bp.post("/f/<token>/<any(close, reopen):action>")
-def set_status(token: str, action: str):
+@bp.post("/<any(close, reopen):action>")
+def set_status(action: str):
     """Close the assessment (no more changes) or open it again."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     is_open = action == "reopen"
     assessments.set_open(get_session(), assessment, is_open)
     if is_open:
@@ -147,11 +165,11 @@ def set_status(token: str, action: str):
     else:
         flash(_("Answering is closed. Answers can no longer change, and the join code no longer "
                 "works. The workshop and the action plan still work."), "info")
-    return redirect(url_for("facilitate.results", token=token))
+    return redirect(url_for("facilitate.results"))
 
 
-def _member_of(token: str, member_id: int):
-    assessment = assessment_for_facilitator(token)
+def _member_of(member_id: int):
+    assessment = g.assessment
     participant = assessments.find_member(assessment, member_id)
     if participant is None:
         abort(404)
@@ -160,31 +178,31 @@ def _member_of(token: str, member_id: int):
     return assessment, participant
 
 
-@bp.post("/f/<token>/members/<int:member_id>/remove")
-def remove_member(token: str, member_id: int):
+@bp.post("/members/<int:member_id>/remove")
+def remove_member(member_id: int):
     """Remove a test or duplicate entry; its answers leave every score, export and report."""
-    assessment, participant = _member_of(token, member_id)
+    assessment, participant = _member_of(member_id)
     name = participant.display_name or _("(no name)")
     assessments.remove_member(get_session(), assessment, participant)
     flash(_("%(name)s is removed, with every answer and comment.", name=name),
           "success:members")
-    return redirect(url_for("facilitate.results", token=token) + "#participation-heading")
+    return redirect(url_for("facilitate.results") + "#participation-heading")
 
 
-@bp.post("/f/<token>/members/<int:member_id>/new-link")
-def new_member_link(token: str, member_id: int):
+@bp.post("/members/<int:member_id>/new-link")
+def new_member_link(member_id: int):
     """A new personal link for a member who lost theirs; the old one stops working."""
-    assessment, participant = _member_of(token, member_id)
+    assessment, participant = _member_of(member_id)
     resume = assessments.reissue_link(get_session(), participant)
     return render_template(
         "facilitate/new_link.html", assessment=assessment, participant=participant,
-        link=public_url("answer.welcome", token=resume), token=token)
+        link=public_url("answer.welcome", token=resume))
 
 
-@bp.post("/f/<token>/follow-up")
-def follow_up(token: str):
+@bp.post("/follow-up")
+def follow_up():
     """Start the next assessment of the same team; its page shows the progress."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     if assessment.is_open:
         abort(409, description=_("Close the self-assessment before you start a follow-up."))
     new, links = assessments.start_follow_up(get_session(), assessment, current_document())
@@ -194,40 +212,22 @@ def follow_up(token: str):
     return redirect(url_for("facilitate.results", token=links.facilitator_token))
 
 
-def _download(body: str | bytes, mimetype: str, name: str):
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@bp.get("/f/<token>/export.<any(json, xlsx):kind>")
-@bp.get("/f/<token>/export-<any(answers, results):table>.csv")
-def export(token: str, kind: str = "csv", table: str | None = None):
+@bp.get("/export.<any(json, xlsx):kind>")
+@bp.get("/export-<any(answers, results):table>.csv")
+def export(kind: str = "csv", table: str | None = None):
     """The assessment as JSON, XLSX or CSV; never a name from an anonymous assessment."""
-    assessment = assessment_for_facilitator(token)
-    document = exports.export_assessment(assessment, exported_at=datetime.now(UTC))
+    assessment = g.assessment
     stem = report.filename(assessment.organisation, assessment.team, date.today())[:-4]
-    if kind == "json":
-        return _download(exchange.dumps(document), "application/json", f"{stem}.json")
-    data = exchange.load_export(document)
-    lang = str(get_locale())
-    if kind == "xlsx":
-        return _download(tables.to_xlsx(data, lang), XLSX, f"{stem}.xlsx")
-    columns, rows = ((tables.ANSWER_COLUMNS, tables.answer_rows) if table == "answers"
-                     else (tables.RESULT_COLUMNS, tables.result_rows))
-    return _download(tables.to_csv(columns, rows(data, lang)), "text/csv; charset=utf-8",
-                     f"{stem}-{table}.csv")
+    (file,) = exports.export_files(assessment, kind, str(get_locale()), tables=(table,),
+                                   exported_at=datetime.now(UTC))
+    return attachment(file.body, file.mimetype, stem + file.suffix)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.post("/f/<token>/import-answers")
-def import_answers(token: str):
+@bp.post("/import-answers")
+@requires_open
+def import_answers():
     """Add members from a CSV file collected in another survey tool; all rows or none."""
-    assessment = assessment_for_facilitator(token)
-    require_open(assessment)
+    assessment = g.assessment
     form = UploadForm()
     if not form.validate_on_submit():
         abort(400, description=_("Choose a file."))
@@ -242,7 +242,7 @@ def import_answers(token: str):
     except ExchangeError as exc:
         return render_template("facilitate/import_problems.html",
                                problems=shown(exc.problems),
-                               token=token, assessment=assessment), 400
+                               assessment=assessment), 400
     count = assessments.add_members(get_session(), assessment, members)
     flash(_("%(count)d members were imported from the file.", count=count), "success")
-    return redirect(url_for("facilitate.results", token=token))
+    return redirect(url_for("facilitate.results"))

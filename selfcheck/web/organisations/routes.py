@@ -40,7 +40,13 @@ from selfcheck.web.fields import EmptyForm
 from selfcheck.web.guards import open_organisation
 from selfcheck.web.links import public_url
 from selfcheck.web.organisations.forms import LevelForm, OrganisationForm, TeamForm, TeamListForm
-from selfcheck.web.workspace.routes import hold_if_logged_in, team_pages_for, workspace_panel
+from selfcheck.web.workspace.routes import (
+    hold_if_logged_in,
+    hold_link,
+    role_name,
+    team_pages_for,
+    workspace_panel,
+)
 
 bp = Blueprint("organisations", __name__)
 org = Blueprint("organisation", __name__, url_prefix="/o/<token>")
@@ -227,6 +233,15 @@ def change_level(level_id: int):
         abort(409, description=str(exc))
     flash(_("The levels are saved."), "success:levels")
     return redirect(url_for("organisation.page") + "#levels")
+
+
+@org.post("/hold")
+def hold():
+    """An old link opened while logged in: the organisation joins the account's workspace."""
+    role = hold_link(g.organisation, g.organisation_key)
+    flash(_("The organisation is in your workspace, as %(role)s.", role=role_name(role)),
+          "success")
+    return redirect(url_for("organisation.page"))
 
 
 @org.post("/follow-up")

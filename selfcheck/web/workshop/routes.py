@@ -34,17 +34,19 @@ from selfcheck.services import results as result_service
 from selfcheck.services import workshop as workshop_service
 from selfcheck.web import qr
 from selfcheck.web.fields import EmptyForm
-from selfcheck.web.guards import assessment_for_facilitator, safe_next
+from selfcheck.web.guards import prefix_facilitator_pages, safe_next
 from selfcheck.web.links import join_details, short_code_address
 from selfcheck.web.workshop.forms import ActionForm, DecisionForm, SuggestionPickForm
 
-bp = Blueprint("workshop", __name__)
+bp = Blueprint("workshop", __name__, url_prefix="/f/<token>")
+prefix_facilitator_pages(bp)
 
 
-def _theme_at(assessment, position: int):
-    """The theme at ``position`` (1-based) of the discussion agenda, with the results."""
+def _theme_at(assessment, position: int, result=None):
+    """The theme at ``position`` (1-based) of the discussion agenda, with the results
+    (scored here unless the caller has them already: one scoring per request)."""
     questionnaire = assessments.questionnaire_of(assessment)
-    result = result_service.results(assessment)
+    result = result or result_service.results(assessment)
     if not 1 <= position <= len(result.agenda):
         abort(404)
     theme = questionnaire.theme(result.agenda[position - 1])
@@ -56,21 +58,20 @@ def theme_number(questionnaire, theme) -> int:
     return [t.id for t in questionnaire.themes].index(theme.id) + 1
 
 
-@bp.get("/f/<token>/workshop")
-def start(token: str):
-    assessment_for_facilitator(token)
-    return redirect(url_for("workshop.theme", token=token, position=1))
+@bp.get("/workshop")
+def start():
+    return redirect(url_for("workshop.theme", position=1))
 
 
-@bp.get("/f/<token>/workshop/<int:position>")
-def theme(token: str, position: int):
-    return _theme_page(token, position)
+@bp.get("/workshop/<int:position>")
+def theme(position: int):
+    return _theme_page(position)
 
 
-def _theme_page(token: str, position: int, *, action_form: ActionForm | None = None,
+def _theme_page(position: int, *, action_form: ActionForm | None = None,
                 status: int = 200):
     """The workshop page of one recommendation; a refused action form is shown with its errors."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     questionnaire, result, theme = _theme_at(assessment, position)
     decision = workshop_service.decision_for(assessment, theme.id)
     decision_form = DecisionForm(
@@ -101,16 +102,15 @@ def _theme_page(token: str, position: int, *, action_form: ActionForm | None = N
         visible=visible,
         threshold=scoring.ANONYMITY_THRESHOLD,
         charts=charts,
-        token=token,
         number=theme_number(questionnaire, theme),
         current_form=EmptyForm(formdata=None),
     ), status
 
 
-@bp.post("/f/<token>/workshop/<int:position>/current")
-def make_current(token: str, position: int):
+@bp.post("/workshop/<int:position>/current")
+def make_current(position: int):
     """Show this recommendation on the presenter view (workshop.js posts it on page load)."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     _questionnaire, _result, theme = _theme_at(assessment, position)
     if not EmptyForm().validate_on_submit():
         abort(400, description=_("The form's security check failed. Reload the page."))
@@ -118,18 +118,18 @@ def make_current(token: str, position: int):
     if request.accept_mimetypes.best == "application/json":
         return jsonify(position=position)
     flash(_("The shared screen now shows this recommendation."), "success:decision")
-    return _back_to_theme(token, position)
+    return _back_to_theme(position)
 
 
-@bp.get("/f/<token>/workshop/end")
-def end(token: str):
+@bp.get("/workshop/end")
+def end():
     """The closing page: agreed and members' scores side by side, the plan, what is open."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     questionnaire = assessments.questionnaire_of(assessment)
     result = result_service.results(assessment)
     return render_template(
         "workshop/end.html", assessment=assessment, questionnaire=questionnaire,
-        result=result, token=token, decisions={d.theme_id: d for d in assessment.decisions},
+        result=result, decisions={d.theme_id: d for d in assessment.decisions},
         actions=assessment.actions, presenting=False)
 
 
@@ -139,17 +139,16 @@ def _current_position(assessment, result) -> int:
     return 1
 
 
-@bp.get("/f/<token>/present")
-@bp.get("/f/<token>/present/<int:position>")
-def present(token: str, position: int | None = None):
+@bp.get("/present")
+@bp.get("/present/<int:position>")
+def present(position: int | None = None):
     """The shared screen. Without a position it follows the facilitator (reload or JS)."""
-    assessment = assessment_for_facilitator(token)
-    questionnaire = assessments.questionnaire_of(assessment)
+    assessment = g.assessment
     result = result_service.results(assessment)
     following = position is None
     if following:
         position = _current_position(assessment, result)
-    questionnaire, result, theme = _theme_at(assessment, position)
+    questionnaire, result, theme = _theme_at(assessment, position, result)
     theme_result = result.theme(theme.id)
     visible = scoring.distributions_visible(assessment.anonymous, result.respondents)
     return render_template(
@@ -159,13 +158,13 @@ def present(token: str, position: int | None = None):
         threshold=scoring.ANONYMITY_THRESHOLD, decision=workshop_service.decision_for(
             assessment, theme.id),
         actions=[a for a in assessment.actions if a.theme_id == theme.id],
-        widest=scoring.widest_spread(theme_result), charts=charts, token=token)
+        widest=scoring.widest_spread(theme_result), charts=charts)
 
 
-@bp.get("/f/<token>/present/state")
-def present_state(token: str):
+@bp.get("/present/state")
+def present_state():
     """Where the facilitator is, for the presenter view's script."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     result = result_service.results(assessment)
     latest = max([assessment.created_at, *(d.updated_at for d in assessment.decisions),
                   *(a.updated_at for a in assessment.actions)])
@@ -173,12 +172,12 @@ def present_state(token: str):
                    changed=f"{latest.isoformat()}/{len(assessment.actions)}/{result.respondents}")
 
 
-def _changeable_theme(token: str, position: int, *, adds_action: bool = False):
+def _changeable_theme(position: int, *, adds_action: bool = False):
     """The assessment and the theme at ``position``, for a POST that changes the workshop.
 
     Open or closed for answers makes no difference: the team decides after answering.
     """
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     if adds_action and len(assessment.actions) >= ACTIONS_MAX:
         abort(409, description=_("The action plan holds at most %(count)d actions. Delete one "
                                  "that is done first.", count=ACTIONS_MAX))
@@ -192,13 +191,13 @@ def _form_errors(form) -> str:
                      for name, errors in form.errors.items())
 
 
-def _back_to_theme(token: str, position: int, anchor: str = ""):
-    return redirect(url_for("workshop.theme", token=token, position=position) + anchor)
+def _back_to_theme(position: int, anchor: str = ""):
+    return redirect(url_for("workshop.theme", position=position) + anchor)
 
 
-@bp.post("/f/<token>/workshop/<int:position>/decision")
-def decision(token: str, position: int):
-    assessment, theme = _changeable_theme(token, position)
+@bp.post("/workshop/<int:position>/decision")
+def decision(position: int):
+    assessment, theme = _changeable_theme(position)
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400, description=_form_errors(form))
@@ -206,25 +205,25 @@ def decision(token: str, position: int):
         get_session(), assessment, theme.id, consensus=form.consensus_value(),
         note=form.note.data or "", agreed_to_disagree=form.agreed_to_disagree.data)
     flash(_("The team's view is saved."), "success:decision")
-    return _back_to_theme(token, position, "#decision")
+    return _back_to_theme(position, "#decision")
 
 
-@bp.post("/f/<token>/workshop/<int:position>/actions")
-def add_action(token: str, position: int):
-    assessment, theme = _changeable_theme(token, position, adds_action=True)
+@bp.post("/workshop/<int:position>/actions")
+def add_action(position: int):
+    assessment, theme = _changeable_theme(position, adds_action=True)
     form = ActionForm()
     if not form.validate_on_submit():
-        return _theme_page(token, position, action_form=form, status=400)
+        return _theme_page(position, action_form=form, status=400)
     workshop_service.add_action(get_session(), assessment, theme.id, text=form.text.data,
                            owner=form.owner.data or "", due_date=form.due_date.data,
                            status=form.status.data)
     flash(_("The action is added to the plan."), "success:actions")
-    return _back_to_theme(token, position, "#actions")
+    return _back_to_theme(position, "#actions")
 
 
-@bp.post("/f/<token>/workshop/<int:position>/suggestions")
-def pick_suggestion(token: str, position: int):
-    assessment, theme = _changeable_theme(token, position, adds_action=True)
+@bp.post("/workshop/<int:position>/suggestions")
+def pick_suggestion(position: int):
+    assessment, theme = _changeable_theme(position, adds_action=True)
     form = SuggestionPickForm()
     suggestion = next((s for s in theme.suggestions if s.id == form.suggestion_id.data), None)
     if not form.validate_on_submit() or suggestion is None:
@@ -235,16 +234,16 @@ def pick_suggestion(token: str, position: int):
                            suggestion_id=suggestion.id)
     flash(_("The suggestion is added to the plan. Add an owner and a due date."),
           "success:actions")
-    return _back_to_theme(token, position, "#actions")
+    return _back_to_theme(position, "#actions")
 
 
-@bp.route("/f/<token>/actions/<int:action_id>", methods=["GET", "POST"])
-def edit_action(token: str, action_id: int):
-    assessment = assessment_for_facilitator(token)
+@bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+def edit_action(action_id: int):
+    assessment = g.assessment
     action = workshop_service.find_action(assessment, action_id)
     if action is None:
         abort(404)
-    fallback = url_for("facilitate.results", token=token) + "#plan"
+    fallback = url_for("facilitate.results") + "#plan"
     back = safe_next(request.values.get("next", ""), fallback)
     form = ActionForm(obj=action)
     if request.method == "POST" and form.validate_on_submit():
@@ -256,41 +255,41 @@ def edit_action(token: str, action_id: int):
     questionnaire = assessments.questionnaire_of(assessment)
     return render_template(
         "workshop/action.html", assessment=assessment, action=action, form=form, back=back,
-        theme=questionnaire.theme(action.theme_id), delete_form=EmptyForm(), token=token,
+        theme=questionnaire.theme(action.theme_id), delete_form=EmptyForm(),
     ), 400 if form.errors else 200
 
 
-@bp.post("/f/<token>/actions/<int:action_id>/delete")
-def delete_action(token: str, action_id: int):
-    assessment = assessment_for_facilitator(token)
+@bp.post("/actions/<int:action_id>/delete")
+def delete_action(action_id: int):
+    assessment = g.assessment
     action = workshop_service.find_action(assessment, action_id)
     if action is None:
         abort(404)
-    fallback = url_for("facilitate.results", token=token) + "#plan"
+    fallback = url_for("facilitate.results") + "#plan"
     back = safe_next(request.form.get("next", ""), fallback)  # decided before anything changes
     workshop_service.delete_action(get_session(), assessment, action)
     flash(_("The action is deleted."), "info")
     return redirect(back)
 
 
-@bp.post("/f/<token>/<any(reveal, hide):action>")
-def reveal(token: str, action: str):
-    assessment = assessment_for_facilitator(token)
+@bp.post("/<any(reveal, hide):action>")
+def reveal(action: str):
+    assessment = g.assessment
     workshop_service.set_revealed(get_session(), assessment, action == "reveal")
     if action == "reveal":
         flash(_("Members can now see the team's results."), "success")
     else:
         flash(_("The team's results are hidden from members again."), "info")
-    return redirect(url_for("facilitate.results", token=token))
+    return redirect(url_for("facilitate.results"))
 
 
-@bp.get("/f/<token>/invite")
-def invite(token: str):
+@bp.get("/invite")
+def invite():
     """The join code, the short address and the QR code, large enough for a projector."""
-    assessment = assessment_for_facilitator(token)
+    assessment = g.assessment
     join_url, code = join_details(assessment, g.opened.token)
     return render_template(
-        "workshop/invite.html", assessment=assessment, join_url=join_url, token=token,
+        "workshop/invite.html", assessment=assessment, join_url=join_url,
         code=code, code_address=short_code_address(),
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")) if join_url else None,
         submitted=len(result_service.submitted(assessment)),

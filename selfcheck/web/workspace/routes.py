@@ -14,6 +14,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -27,8 +28,7 @@ from selfcheck.models import Assessment, Organisation
 from selfcheck.report.cache import ReportCache
 from selfcheck.services.accounts import access, branding, listing, retention, sharing, users
 from selfcheck.web.fields import EmptyForm
-from selfcheck.web.guards import current_account, login_redirect, open_assessment, open_organisation
-from selfcheck.web.guards import workspace_target as target_for
+from selfcheck.web.guards import current_account, login_redirect, requires
 from selfcheck.web.links import public_url
 from selfcheck.web.workspace.forms import (
     DeleteForm,
@@ -70,6 +70,20 @@ def workspace_panel(target: Assessment | Organisation, opened) -> dict:
     }
 
 
+def hold_link(target: Assessment | Organisation, key: str) -> str:
+    """"Add to my workspace" on a page opened by its link (``/f/<token>/hold``,
+    ``/o/<token>/hold``); returns the account's role on it now. The login page first; 404
+    for a page opened through an account, which is in the workspace already."""
+    if current_account() is None:
+        abort(login_redirect())
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if g.opened.by_account:
+        abort(404)
+    return sharing.hold(get_session(), target, current_account(), key,
+                        current_app.config["SECRET_KEY"])
+
+
 def team_pages_for(organisation: Organisation) -> set[int]:
     """The teams whose facilitator page the logged-in account may open (its name links)."""
     account = current_account()
@@ -92,40 +106,6 @@ def index():
     return render_template("workspace/index.html", items=items, client=client, status=status,
                            clients=listing.clients(get_session(), account),
                            filtered=bool(client or status), role_name=role_name)
-
-
-# --------------------------------------------------------------- adding an old link to it
-
-@bp.post("/f/<token>/hold")
-def hold_assessment(token: str):
-    if current_account() is None:
-        return login_redirect()
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    assessment, opened = open_assessment(token)
-    if opened.by_account:
-        abort(404)
-    role = sharing.hold(get_session(), assessment, current_account(), token,
-                        current_app.config["SECRET_KEY"])
-    flash(_("The self-assessment is in your workspace, as %(role)s.", role=role_name(role)),
-          "success")
-    return redirect(url_for("facilitate.results", token=token))
-
-
-@bp.post("/o/<token>/hold")
-def hold_organisation(token: str):
-    if current_account() is None:
-        return login_redirect()
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    organisation, opened = open_organisation(token)
-    if opened.by_account:
-        abort(404)
-    role = sharing.hold(get_session(), organisation, current_account(), token,
-                        current_app.config["SECRET_KEY"])
-    flash(_("The organisation is in your workspace, as %(role)s.", role=role_name(role)),
-          "success")
-    return redirect(url_for("organisation.page", token=token))
 
 
 def role_name(role: str) -> str:
@@ -159,8 +139,9 @@ def _access_page(kind, number, target, *, share_form=None, invite_form=None, inv
 
 
 @bp.route(f"/w/<{KINDS}:kind>/<int:number>/access", methods=["GET", "POST"])
+@requires("share")
 def share(kind: str, number: int):
-    target, _role = target_for(kind, number, "share")
+    target = g.target
     form = ShareForm()
     if request.method == "POST":
         if form.validate_on_submit():
@@ -178,8 +159,9 @@ def share(kind: str, number: int):
 
 
 @bp.post(f"/w/<{KINDS}:kind>/<int:number>/access/<int:access_id>/remove")
+@requires("share")
 def remove_access(kind: str, number: int, access_id: int):
-    target, _role = target_for(kind, number, "share")
+    target = g.target
     if not EmptyForm().validate_on_submit():
         abort(400)
     row = next((r for r in access.access_rows(get_session(), target) if r.id == access_id), None)
@@ -198,8 +180,9 @@ def remove_access(kind: str, number: int, access_id: int):
 
 
 @bp.post(f"/w/<{KINDS}:kind>/<int:number>/invite")
+@requires("share")
 def invite(kind: str, number: int):
-    target, _role = target_for(kind, number, "share")
+    target = g.target
     form = InviteForm(prefix="invite")
     if not form.validate_on_submit():
         return _access_page(kind, number, target, invite_form=form, status=400)
@@ -232,8 +215,9 @@ def accept(token: str):
 # ----------------------------------------------------------------------------- branding
 
 @bp.route("/w/o/<int:number>/branding", methods=["GET", "POST"])
+@requires("brand", kind="o")
 def organisation_branding(number: int):
-    organisation, _role = target_for("o", number, "brand")
+    organisation = g.target
     if request.method == "POST":
         form = save_branding_form(organisation)
         if form is None:
@@ -250,8 +234,9 @@ def organisation_branding(number: int):
 # ----------------------------------------------------------------------------- deletion
 
 @bp.route(f"/w/<{KINDS}:kind>/<int:number>/delete", methods=["GET", "POST"])
+@requires("delete")
 def delete(kind: str, number: int):
-    target, _role = target_for(kind, number, "delete")
+    target = g.target
     form = DeleteForm()
     if form.validate_on_submit():
         cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))

@@ -1,0 +1,1 @@
+"""The answer area: its routes and forms."""

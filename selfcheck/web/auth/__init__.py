@@ -1,0 +1,1 @@
+"""The auth area: its routes and forms."""

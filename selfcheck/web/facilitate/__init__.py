@@ -1,0 +1,1 @@
+"""The facilitate area: its routes and forms."""

@@ -1,0 +1,1 @@
+"""The organisations area: its routes and forms."""

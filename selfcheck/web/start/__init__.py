@@ -1,0 +1,1 @@
+"""The start area: its routes and forms."""

@@ -1,0 +1,1 @@
+"""The workshop area: its routes and forms."""

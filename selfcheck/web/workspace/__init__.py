@@ -1,0 +1,1 @@
+"""The workspace area: its routes and forms."""
