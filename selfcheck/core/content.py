@@ -1,10 +1,19 @@
 """The questionnaire: load ``questions.toml`` and check every value in it.
 
 A consultant edits the TOML file by hand, so a typo must never be ignored
-silently. ``parse_questionnaire`` walks the whole document, collects *every*
+silently. ``parse_questionnaire`` checks the whole document, collects *every*
 problem with its key path (``themes[2].questions[1].text.en: missing``) and
 raises one :class:`ContentError` that lists them all. A valid document becomes
 frozen dataclasses that the rest of the app only reads.
+
+The checking has two passes. First a pydantic ``TypeAdapter`` validates the shape
+against the dataclasses below, whose annotations say what each value must be: strict
+types (``"yes"`` is no truth value, ``5.0`` no whole number), required and unknown
+keys, non-empty texts, id patterns, bounds, and exact numbers (2.6 in the file is
+Fraction(13, 5), never 2.5999999999999996). Then :class:`_Rules` checks what spans
+fields: unique ids, band limits rising inside the scale, a suggestion for every band,
+a label for every point of the scale, and so on. Both passes give problem lines of
+one form, listed table by table in the order of the file.
 
 This module knows nothing of Flask, the database or WeasyPrint: content is the
 start of the one-way flow content → answers → scores → pages and PDF.
@@ -17,10 +26,23 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
+from pydantic_core import PydanticCustomError
 
 from selfcheck.core.exact import exact
 
@@ -57,12 +79,89 @@ class ContentError(Exception):
         super().__init__("\n".join(self.problems))
 
 
+# --------------------------------------------------------------------------- value types
+# What a value in the file must be. Each check raises its problem's wording, so a
+# pydantic error carries the line that `selfcheck check` prints.
+
+
+def _problem(message: str, **values: Any) -> PydanticCustomError:
+    return PydanticCustomError("problem", message, values)
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise _problem("must not be empty")
+    if len(value) > MAX_TEXT:
+        raise _problem("{n} characters, at most {max}", n=len(value), max=MAX_TEXT)
+    return value.strip()
+
+
+def _ident(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise _problem('"{id}" must be lower-case letters, digits and _ and start with a letter',
+                       id=value)
+    return value
+
+
+def _number(value: Any) -> Fraction:
+    """An exact number (docs/scoring.md): a float counts as the decimal it is written as."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _problem("must be a number")
+    try:
+        return exact(value)
+    except ValueError as exc:  # nan, inf
+        raise _problem(str(exc)) from None
+
+
+def _scale_end(value: int) -> int:
+    if abs(value) > MAX_SCALE_VALUE:
+        raise _problem("must lie between -{max} and {max}", max=MAX_SCALE_VALUE)
+    return value
+
+
+def _weight(value: Fraction) -> Fraction:
+    if not 0 < value <= MAX_WEIGHT:
+        raise _problem("must be greater than 0 and at most {max}, not {weight}",
+                       max=MAX_WEIGHT, weight=_show(value))
+    return value
+
+
+def _tables(limit: int) -> BeforeValidator:
+    """A list of 1 to ``limit`` tables; the entries are not read when the list is wrong."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, list) or not value:
+            raise _problem("must be a non-empty list of tables")
+        if len(value) > limit:
+            raise _problem("{n} entries, at most {limit}", n=len(value), limit=limit)
+        return value
+
+    return BeforeValidator(check)
+
+
+def _table(value: Any) -> Any:
+    if value is None:  # JSON null: Text | None is optional, not nullable
+        raise _problem("must be a table")
+    return value
+
+
+def _not_in_the_file(value: Any) -> Any:
+    raise PydanticCustomError("unknown_key", "unknown key")
+
+
+# A text (kept without surrounding spaces), an id, a whole number, an exact number.
+Str = Annotated[str, Strict(), AfterValidator(_text)]
+Id = Annotated[str, Strict(), AfterValidator(_text), AfterValidator(_ident)]
+Whole = Annotated[int, Strict()]
+Exact = PlainValidator(_number)
+
+
 @dataclass(frozen=True)
 class Text:
     """One text in every language of :data:`LANGUAGES`."""
 
-    da: str
-    en: str
+    da: Str
+    en: Str
 
     def get(self, lang: str) -> str:
         """The text in ``lang``, falling back to Danish for an unknown language."""
@@ -81,16 +180,16 @@ class Source:
     missing.
     """
 
-    title: str
-    publisher: str
-    year: int
-    url: str
-    citation: Text | None = None
+    title: Str
+    publisher: Str
+    year: Whole
+    url: Str
+    citation: Annotated[Text | None, BeforeValidator(_table)] = None
 
 
 @dataclass(frozen=True)
 class ScalePoint:
-    value: int
+    value: Whole
     label: Text
 
 
@@ -98,9 +197,9 @@ class ScalePoint:
 class Scale:
     """The one answer scale every statement uses, plus the "don't know" option."""
 
-    min: int
-    max: int
-    points: tuple[ScalePoint, ...]
+    min: Annotated[int, Strict(), AfterValidator(_scale_end)]
+    max: Annotated[int, Strict(), AfterValidator(_scale_end)]
+    points: Annotated[tuple[ScalePoint, ...], _tables(MAX_SCALE_POINTS)]
     dont_know: Text
 
     def label(self, value: int) -> Text:
@@ -118,29 +217,30 @@ class Scale:
 class Band:
     """A score range. ``below`` is the exclusive upper limit; the top band has none."""
 
-    id: str
+    id: Id
     label: Text
     description: Text
-    below: Fraction | None
+    below: Annotated[Fraction | None, Exact, Field(default=None)]  # optional in the file
 
 
 @dataclass(frozen=True)
 class Question:
     """One statement the members rate on the scale."""
 
-    id: str
-    theme_id: str
+    id: Id
+    # Not a key in the file (an unknown key there): the theme's id, set after validation.
+    theme_id: Annotated[str, BeforeValidator(_not_in_the_file), Field(default="")]
     text: Text
-    reverse: bool
-    weight: Fraction
+    reverse: Annotated[bool, Strict(), Field(default=False)]
+    weight: Annotated[Fraction, Exact, AfterValidator(_weight), Field(default=DEFAULT_WEIGHT)]
 
 
 @dataclass(frozen=True)
 class Suggestion:
     """A concrete improvement action offered for a theme in one band."""
 
-    id: str
-    band: str
+    id: Id
+    band: Str
     title: Text
     text: Text
 
@@ -154,7 +254,7 @@ class ChainSuggestion:
     the text names the levels that take part and when it is followed up.
     """
 
-    id: str
+    id: Id
     title: Text
     text: Text
 
@@ -166,7 +266,7 @@ class LevelDefault:
     An organisation starts with these levels and may rename, add and reorder its own.
     """
 
-    id: str
+    id: Id
     name: Text
 
 
@@ -178,13 +278,14 @@ class Theme:
     leadership chain existed; ``selfcheck check`` warns when the file has too few.
     """
 
-    id: str
+    id: Id
     title: Text
     summary: Text
     intro: Text
-    questions: tuple[Question, ...]
-    suggestions: tuple[Suggestion, ...]
-    chain_suggestions: tuple[ChainSuggestion, ...] = ()
+    questions: Annotated[tuple[Question, ...], _tables(MAX_QUESTIONS_PER_THEME)]
+    suggestions: Annotated[tuple[Suggestion, ...], _tables(MAX_SUGGESTIONS_PER_THEME)]
+    chain_suggestions: Annotated[tuple[ChainSuggestion, ...],
+                                 _tables(MAX_CHAIN_SUGGESTIONS_PER_THEME)] = ()
 
     def suggestions_for(self, band_id: str) -> tuple[Suggestion, ...]:
         return tuple(s for s in self.suggestions if s.band == band_id)
@@ -236,6 +337,55 @@ class Questionnaire:
         raise KeyError(question_id)
 
 
+# --------------------------------------------------------------------------- the file's shape
+# The tables of the file that are no dataclass of their own: [meta], [scoring], [chain].
+
+
+@dataclass(frozen=True)
+class _Meta:
+    id: Id
+    version: Str
+    title: Text
+    intro: Text
+    source: Source
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    bands: Annotated[tuple[Band, ...], _tables(MAX_BANDS)]
+    disagreement_range: Annotated[Fraction, Exact, Field(default=DEFAULT_DISAGREEMENT_RANGE)]
+
+
+@dataclass(frozen=True)
+class _Chain:
+    gap: Annotated[Fraction, Exact, Field(default=DEFAULT_CHAIN_GAP)]
+    levels: Annotated[tuple[LevelDefault, ...], _tables(MAX_LEVELS), Field(default=())]
+
+
+@with_config(ConfigDict(extra="forbid"))  # every table below: an unknown key is a problem
+@dataclass(frozen=True)
+class _Document:
+    meta: _Meta
+    scale: Scale
+    scoring: _Scoring
+    themes: Annotated[tuple[Theme, ...], _tables(MAX_THEMES)]
+    # Optional, so that snapshots stored before the leadership chain still load.
+    chain: Annotated[_Chain, Field(default=_Chain(DEFAULT_CHAIN_GAP, ()))]
+
+    def questionnaire(self) -> Questionnaire:
+        meta, scoring = self.meta, self.scoring
+        themes = tuple(
+            replace(theme, questions=tuple(replace(q, theme_id=theme.id) for q in theme.questions))
+            for theme in self.themes
+        )
+        return Questionnaire(meta.id, meta.version, meta.title, meta.intro, meta.source,
+                             self.scale, scoring.disagreement_range, scoring.bands, themes,
+                             self.chain.gap, self.chain.levels)
+
+
+_DOCUMENT = TypeAdapter(_Document)
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -267,419 +417,76 @@ def document_hash(document: Mapping[str, Any]) -> str:
 
 def parse_questionnaire(document: Mapping[str, Any]) -> Questionnaire:
     """Validate plain data (from TOML or a stored JSON snapshot) into a Questionnaire."""
-    reader = _Reader()
-    questionnaire = reader.questionnaire(document)
-    if reader.problems:
-        raise ContentError(reader.problems)
-    assert questionnaire is not None
-    return questionnaire
+    problems: list[_Problem] = []
+    try:
+        parsed = _DOCUMENT.validate_python(document)
+    except ValidationError as exc:
+        problems = [p for error in exc.errors(include_url=False) for p in _problems(error)]
+    _Rules(document, problems).check()
+    if problems:
+        problems.sort(key=_position)
+        raise ContentError([f"{_path(loc)}: {message}" for loc, _, message in problems])
+    return parsed.questionnaire()
 
 
-class _Reader:
-    """Walks the document once, building dataclasses and collecting problems.
+# --------------------------------------------------------------------------- problems
+# A problem is (key path, kind, message). The kind places it in the sorted list: the
+# "missing" and "table" (unknown key) problems of a table come first, then each key's
+# "value" problems, then the "rule" problems that _Rules found about the key.
 
-    Each method returns its value, or ``None`` when the value is unusable; the
-    problem is recorded instead of raised so that one run reports them all.
-    """
+_Problem = tuple[tuple[str | int, ...], str, str]
 
-    def __init__(self) -> None:
-        self.problems: list[str] = []
+#: pydantic's error types as (kind, message); other errors carry their own message.
+_PYDANTIC = {
+    "missing": ("missing", "missing"),
+    "unexpected_keyword_argument": ("table", "unknown key"),
+    "unknown_key": ("table", "unknown key"),
+    "dataclass_type": ("value", "must be a table"),
+    "string_type": ("value", "must be a string"),
+    "int_type": ("value", "must be a whole number"),
+    "bool_type": ("value", "must be true or false"),
+}
 
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
+#: The order of the keys of each table in the list of problems.
+_ORDER = (
+    "meta", "scale", "scoring", "chain", "themes",
+    "id", "version", "band", "title", "summary", "intro",
+    "publisher", "year", "url", "citation", "source",
+    "min", "max", "dont_know", "points", "value", "label", "description", "below",
+    "disagreement_range", "bands", "gap", "levels", "name",
+    "questions", "suggestions", "chain_suggestions", "text", "reverse", "weight",
+    *LANGUAGES,
+)
+_RANK = {key: rank for rank, key in enumerate(_ORDER)}
 
-    # -- generic shapes ---------------------------------------------------------
 
-    def table(
-        self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-    ) -> Mapping[str, Any] | None:
-        if not isinstance(value, Mapping):
-            self.problem(path, "must be a table")
-            return None
-        for key in required:
-            if key not in value:
-                self.problem(_join(path, key), "missing")
-        for key in value:
-            if key not in required and key not in optional:
-                self.problem(_join(path, key), "unknown key")
-        return value
+def _problems(error: Any) -> list[_Problem]:
+    loc = tuple(error["loc"])
+    kind, message = _PYDANTIC.get(error["type"], ("value", error["msg"]))
+    if kind == "missing" and loc[-1] in ("points", "bands", "questions", "suggestions"):
+        # A missing list of tables is also no list, as `selfcheck check` has always said.
+        return [(loc, kind, message), (loc, "value", "must be a non-empty list of tables")]
+    return [(loc, kind, message)]
 
-    def tables(self, value: Any, path: str, limit: int) -> list[Any]:
-        if not isinstance(value, list) or not value:
-            self.problem(path, "must be a non-empty list of tables")
-            return []
-        if len(value) > limit:
-            self.problem(path, f"{len(value)} entries, at most {limit}")
-            return []
-        return value
 
-    def string(self, table: Mapping[str, Any], key: str, path: str) -> str | None:
-        if key not in table:
-            return None  # already reported as missing by table()
-        value = table[key]
-        if not isinstance(value, str):
-            self.problem(_join(path, key), "must be a string")
-            return None
-        if not value.strip():
-            self.problem(_join(path, key), "must not be empty")
-            return None
-        if len(value) > MAX_TEXT:
-            self.problem(_join(path, key), f"{len(value)} characters, at most {MAX_TEXT}")
-            return None
-        return value.strip()
+def _position(problem: _Problem) -> list[tuple[int, ...]]:
+    loc, kind, _ = problem
+    position = [(2, key if isinstance(key, int) else _RANK.get(key, len(_RANK))) for key in loc]
+    if kind == "missing":
+        position[-1] = (0, position[-1][1])
+    elif kind == "table":
+        position[-1] = (1,)
+    else:
+        position.append((0,) if kind == "value" else (3,))
+    return position
 
-    def number(self, table: Mapping[str, Any], key: str, path: str) -> Fraction | None:
-        """An exact number (docs/scoring.md): 2.6 is 13/5, never 2.5999999999999996."""
-        value = table.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            if key in table:
-                self.problem(_join(path, key), "must be a number")
-            return None
-        try:
-            return exact(value)
-        except ValueError:
-            self.problem(_join(path, key), f"{value!r} is not a finite number")
-            return None
 
-    def integer(self, table: Mapping[str, Any], key: str, path: str) -> int | None:
-        value = table.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            if key in table:
-                self.problem(_join(path, key), "must be a whole number")
-            return None
-        return value
-
-    def text(self, table: Mapping[str, Any], key: str, path: str) -> Text | None:
-        if key not in table:
-            return None
-        path = _join(path, key)
-        value = self.table(table[key], path, LANGUAGES)
-        if value is None:
-            return None
-        texts = [self.string(value, lang, path) for lang in LANGUAGES]
-        if any(t is None for t in texts):
-            return None
-        return Text(*texts)  # type: ignore[arg-type]
-
-    def ident(self, table: Mapping[str, Any], path: str, seen: dict[str, str]) -> str | None:
-        value = self.string(table, "id", path)
-        if value is None:
-            return None
-        if not ID_PATTERN.match(value):
-            self.problem(
-                _join(path, "id"),
-                f'"{value}" must be lower-case letters, digits and _ and start with a letter',
-            )
-            return None
-        if value in seen:
-            self.problem(_join(path, "id"), f'duplicate id "{value}" (also at {seen[value]})')
-            return None
-        seen[value] = _join(path, "id")
-        return value
-
-    # -- the document -----------------------------------------------------------
-
-    def questionnaire(self, doc: Mapping[str, Any]) -> Questionnaire | None:
-        doc = self.table(doc, "<document>", ("meta", "scale", "scoring", "themes"), ("chain",))
-        if doc is None:
-            return None
-        meta = self.meta(doc.get("meta"))
-        scale = self.scale(doc.get("scale")) if "scale" in doc else None
-        scoring = self.scoring(doc.get("scoring"), scale) if "scoring" in doc else None
-        chain = self.chain(doc["chain"], scale) if "chain" in doc else (DEFAULT_CHAIN_GAP, ())
-        bands = scoring[1] if scoring else None
-        themes = self.themes(doc.get("themes"), bands) if "themes" in doc else None
-        if None in (meta, scale, scoring, chain, themes) or self.problems:
-            return None
-        assert meta and scale and scoring and chain and themes is not None
-        ident, version, title, intro, source = meta
-        disagreement_range, bands = scoring
-        chain_gap, levels = chain
-        return Questionnaire(
-            id=ident,
-            version=version,
-            title=title,
-            intro=intro,
-            source=source,
-            scale=scale,
-            disagreement_range=disagreement_range,
-            bands=bands,
-            themes=themes,
-            chain_gap=chain_gap,
-            levels=levels,
-        )
-
-    def meta(self, value: Any) -> tuple | None:
-        if value is None:
-            return None
-        meta = self.table(value, "meta", ("id", "version", "title", "intro", "source"))
-        if meta is None:
-            return None
-        ident = self.ident(meta, "meta", {})
-        version = self.string(meta, "version", "meta")
-        title = self.text(meta, "title", "meta")
-        intro = self.text(meta, "intro", "meta")
-        source = None
-        if "source" in meta:
-            raw = self.table(meta["source"], "meta.source",
-                             ("title", "publisher", "year", "url"), ("citation",))
-            if raw is not None:
-                parts = (
-                    self.string(raw, "title", "meta.source"),
-                    self.string(raw, "publisher", "meta.source"),
-                    self.integer(raw, "year", "meta.source"),
-                    self.string(raw, "url", "meta.source"),
-                )
-                citation = self.text(raw, "citation", "meta.source")
-                if None not in parts and ("citation" not in raw or citation is not None):
-                    source = Source(*parts, citation)  # type: ignore[arg-type]
-        if None in (ident, version, title, intro, source):
-            return None
-        return ident, version, title, intro, source
-
-    def scale(self, value: Any) -> Scale | None:
-        scale = self.table(value, "scale", ("min", "max", "points", "dont_know"))
-        if scale is None:
-            return None
-        low = self.integer(scale, "min", "scale")
-        high = self.integer(scale, "max", "scale")
-        for name, number in (("min", low), ("max", high)):
-            if number is not None and abs(number) > MAX_SCALE_VALUE:
-                self.problem(f"scale.{name}", f"must lie between -{MAX_SCALE_VALUE} and "
-                                              f"{MAX_SCALE_VALUE}")
-                return None
-        if low is not None and high is not None and low >= high:
-            self.problem("scale.max", f"must be greater than scale.min ({low})")
-            low = high = None
-        elif low is not None and high is not None and high - low + 1 > MAX_SCALE_POINTS:
-            self.problem("scale.max", f"the scale {low}–{high} has {high - low + 1} points, "
-                                      f"at most {MAX_SCALE_POINTS}")
-            return None
-        dont_know = self.text(scale, "dont_know", "scale")
-        points: dict[int, ScalePoint] = {}
-        raw_points = self.tables(scale.get("points"), "scale.points", MAX_SCALE_POINTS)
-        for i, raw in enumerate(raw_points):
-            path = f"scale.points[{i}]"
-            point = self.table(raw, path, ("value", "label"))
-            if point is None:
-                continue
-            number = self.integer(point, "value", path)
-            label = self.text(point, "label", path)
-            if number is None or label is None:
-                continue
-            if low is not None and high is not None and not low <= number <= high:
-                self.problem(f"{path}.value", f"{number} is outside the scale {low}–{high}")
-            elif number in points:
-                self.problem(f"{path}.value", f"{number} has a label already")
-            else:
-                points[number] = ScalePoint(number, label)
-        if low is None or high is None or dont_know is None:
-            return None
-        for number in range(low, high + 1):
-            if number not in points and "points" in scale:
-                self.problem("scale.points", f"no label for {number}")
-        if len(points) != high - low + 1:
-            return None
-        return Scale(low, high, tuple(points[v] for v in sorted(points)), dont_know)
-
-    def scoring(self, value: Any, scale: Scale | None) -> tuple[Fraction, tuple[Band, ...]] | None:
-        scoring = self.table(value, "scoring", ("bands",), ("disagreement_range",))
-        if scoring is None:
-            return None
-        disagreement = DEFAULT_DISAGREEMENT_RANGE
-        if "disagreement_range" in scoring:
-            number = self.number(scoring, "disagreement_range", "scoring")
-            if number is None:
-                return None
-            if scale is not None and not 0 < number <= scale.max - scale.min:
-                self.problem(
-                    "scoring.disagreement_range",
-                    f"must be more than 0 and at most {scale.max - scale.min}",
-                )
-            disagreement = number
-        raw_bands = self.tables(scoring.get("bands"), "scoring.bands", MAX_BANDS)
-        bands: list[Band] = []
-        seen: dict[str, str] = {}
-        previous: Fraction | None = None
-        for i, raw in enumerate(raw_bands):
-            path = f"scoring.bands[{i}]"
-            last = i == len(raw_bands) - 1
-            required = ("id", "label", "description") + (() if last else ("below",))
-            band = self.table(raw, path, required, ("below",) if last else ())
-            if band is None:
-                continue
-            if last and "below" in band:
-                self.problem(f"{path}.below", "must be left out: the last band covers the rest")
-            ident = self.ident(band, path, seen)
-            label = self.text(band, "label", path)
-            description = self.text(band, "description", path)
-            below = None if last else self.number(band, "below", path)
-            if below is not None and scale is not None:
-                if not scale.min < below <= scale.max:
-                    inside = f"{scale.min}–{scale.max}"
-                    self.problem(f"{path}.below",
-                                 f"{_show(below)} is not inside the scale {inside}")
-                elif previous is not None and below <= previous:
-                    self.problem(
-                        f"{path}.below",
-                        f"{_show(below)} must be greater than the band before ({_show(previous)})",
-                    )
-                previous = below
-            if ident and label and description:
-                bands.append(Band(ident, label, description, below))
-        if len(raw_bands) < 2:
-            self.problem("scoring.bands", "needs at least 2 bands")
-        if len(bands) != len(raw_bands):
-            return None
-        return disagreement, tuple(bands)
-
-    def chain(
-        self, value: Any, scale: Scale | None
-    ) -> tuple[Fraction, tuple[LevelDefault, ...]] | None:
-        """The optional ``[chain]`` table: the gap that breaks the chain, the default levels."""
-        chain = self.table(value, "chain", (), ("gap", "levels"))
-        if chain is None:
-            return None
-        gap: Fraction | None = DEFAULT_CHAIN_GAP
-        if "gap" in chain:
-            gap = self.number(chain, "gap", "chain")
-            span = scale.max - scale.min if scale is not None else None
-            if gap is not None and span is not None and not 0 < gap <= span:
-                self.problem("chain.gap", f"must be more than 0 and at most {span}, "
-                                          f"not {_show(gap)}")
-                gap = None
-        levels: list[LevelDefault | None] = []
-        if "levels" in chain:
-            seen: dict[str, str] = {}
-            raw_levels = self.tables(chain["levels"], "chain.levels", MAX_LEVELS)
-            levels = [self.level(raw, f"chain.levels[{i}]", seen)
-                      for i, raw in enumerate(raw_levels)]
-            if not raw_levels:
-                levels = [None]
-        if gap is None or None in levels:
-            return None
-        return gap, tuple(levels)  # type: ignore[arg-type]
-
-    def level(self, raw: Any, path: str, seen: dict[str, str]) -> LevelDefault | None:
-        level = self.table(raw, path, ("id", "name"))
-        if level is None:
-            return None
-        ident = self.ident(level, path, seen)
-        name = self.text(level, "name", path)
-        if ident is None or name is None:
-            return None
-        return LevelDefault(ident, name)
-
-    def themes(self, value: Any, bands: tuple[Band, ...] | None) -> tuple[Theme, ...] | None:
-        theme_ids: dict[str, str] = {}
-        question_ids: dict[str, str] = {}
-        suggestion_ids: dict[str, str] = {}
-        themes: list[Theme] = []
-        raw_themes = self.tables(value, "themes", MAX_THEMES)
-        for i, raw in enumerate(raw_themes):
-            path = f"themes[{i}]"
-            theme = self.table(
-                raw, path, ("id", "title", "summary", "intro", "questions", "suggestions"),
-                ("chain_suggestions",),
-            )
-            if theme is None:
-                continue
-            ident = self.ident(theme, path, theme_ids)
-            title = self.text(theme, "title", path)
-            summary = self.text(theme, "summary", path)
-            intro = self.text(theme, "intro", path)
-            questions = [
-                self.question(q, f"{path}.questions[{j}]", ident or "", question_ids)
-                for j, q in enumerate(self.tables(theme.get("questions"), f"{path}.questions",
-                                                  MAX_QUESTIONS_PER_THEME))
-            ]
-            suggestions = [
-                self.suggestion(s, f"{path}.suggestions[{j}]", bands, suggestion_ids)
-                for j, s in enumerate(self.tables(theme.get("suggestions"), f"{path}.suggestions",
-                                                  MAX_SUGGESTIONS_PER_THEME))
-            ]
-            if bands is not None and "suggestions" in theme:
-                present = {s.band for s in suggestions if s is not None}
-                for band in bands:
-                    if band.id not in present:
-                        self.problem(f"{path}.suggestions", f'no suggestion for band "{band.id}"')
-            # Optional, so that snapshots stored before the leadership chain still load. The
-            # ids share one namespace with the suggestions: an action remembers either.
-            chain_suggestions: list[ChainSuggestion | None] = []
-            if "chain_suggestions" in theme:
-                raw_chain = self.tables(theme["chain_suggestions"], f"{path}.chain_suggestions",
-                                        MAX_CHAIN_SUGGESTIONS_PER_THEME)
-                chain_suggestions = [
-                    self.chain_suggestion(s, f"{path}.chain_suggestions[{j}]", suggestion_ids)
-                    for j, s in enumerate(raw_chain)
-                ] or [None]
-            parts_ok = ident and title and summary and intro and questions and suggestions
-            if (parts_ok and None not in questions and None not in suggestions
-                    and None not in chain_suggestions):
-                themes.append(
-                    Theme(ident, title, summary, intro, tuple(questions), tuple(suggestions),
-                          tuple(chain_suggestions))  # type: ignore[arg-type]
-                )
-        if len(themes) != len(raw_themes) or not themes:
-            return None
-        return tuple(themes)
-
-    def question(
-        self, raw: Any, path: str, theme_id: str, seen: dict[str, str]
-    ) -> Question | None:
-        question = self.table(raw, path, ("id", "text"), ("reverse", "weight"))
-        if question is None:
-            return None
-        ident = self.ident(question, path, seen)
-        text = self.text(question, "text", path)
-        reverse = question.get("reverse", False)
-        if not isinstance(reverse, bool):
-            self.problem(f"{path}.reverse", "must be true or false")
-            return None
-        weight = DEFAULT_WEIGHT
-        if "weight" in question:
-            number = self.number(question, "weight", path)
-            if number is None:
-                return None
-            if not 0 < number <= MAX_WEIGHT:
-                self.problem(f"{path}.weight", f"must be greater than 0 and at most "
-                                               f"{MAX_WEIGHT}, not {_show(number)}")
-                return None
-            weight = number
-        if ident is None or text is None:
-            return None
-        return Question(ident, theme_id, text, reverse, weight)
-
-    def suggestion(
-        self, raw: Any, path: str, bands: tuple[Band, ...] | None, seen: dict[str, str]
-    ) -> Suggestion | None:
-        suggestion = self.table(raw, path, ("id", "band", "title", "text"))
-        if suggestion is None:
-            return None
-        ident = self.ident(suggestion, path, seen)
-        band = self.string(suggestion, "band", path)
-        if band is not None and bands is not None and band not in {b.id for b in bands}:
-            known = ", ".join(b.id for b in bands)
-            self.problem(f"{path}.band", f'unknown band "{band}" (known: {known})')
-            band = None
-        title = self.text(suggestion, "title", path)
-        text = self.text(suggestion, "text", path)
-        if None in (ident, band, title, text):
-            return None
-        return Suggestion(ident, band, title, text)  # type: ignore[arg-type]
-
-    def chain_suggestion(
-        self, raw: Any, path: str, seen: dict[str, str]
-    ) -> ChainSuggestion | None:
-        suggestion = self.table(raw, path, ("id", "title", "text"))
-        if suggestion is None:
-            return None
-        ident = self.ident(suggestion, path, seen)
-        title = self.text(suggestion, "title", path)
-        text = self.text(suggestion, "text", path)
-        if ident is None or title is None or text is None:
-            return None
-        return ChainSuggestion(ident, title, text)
+def _path(loc: tuple[str | int, ...]) -> str:
+    """``("themes", 2, "text", "en")`` → ``themes[2].text.en``."""
+    path = ""
+    for key in loc:
+        path += f"[{key}]" if isinstance(key, int) else f".{key}" if path else key
+    return path or "<document>"
 
 
 def _show(number: Fraction) -> str:
@@ -689,5 +496,169 @@ def _show(number: Fraction) -> str:
     return f"{float(number):g}"
 
 
-def _join(path: str, key: str) -> str:
-    return key if path == "<document>" else f"{path}.{key}"
+# --------------------------------------------------------------------------- rules
+
+
+class _Rules:
+    """The rules across fields, on the plain document wherever its shape is right.
+
+    They read the document, not the dataclasses, because pydantic builds those only
+    from a valid whole, and a typo in one theme must not hide a duplicate id in another.
+    A value with a problem of its own counts as absent here.
+    """
+
+    def __init__(self, document: Any, problems: list[_Problem]):
+        self.document, self.problems = document, problems
+        # The paths with a problem (an unknown key harms nothing), and the tables around them.
+        self.broken = {loc for loc, kind, _ in problems if kind != "table"}
+        self.enclosing = {loc[:i] for loc in self.broken for i in range(len(loc))}
+
+    def add(self, loc: tuple, message: str, kind: str = "rule") -> None:
+        self.problems.append((loc, kind, message))
+
+    def raw(self, loc: tuple) -> Any:
+        """The value at ``loc`` as it is in the document, or None."""
+        node = self.document
+        for key in loc:
+            if not (isinstance(node, Mapping) and key in node
+                    or isinstance(node, list) and isinstance(key, int) and key < len(node)):
+                return None
+            node = node[key]
+        return node
+
+    def value(self, *loc: str | int) -> Any:
+        """The value at ``loc`` (a string stripped), or None if absent or with a problem."""
+        if loc in self.enclosing or self.inside_broken(loc):
+            return None
+        value = self.raw(loc)
+        return value.strip() if isinstance(value, str) else value
+
+    def inside_broken(self, loc: tuple) -> bool:
+        """Whether ``loc`` or a table or list around it has a problem of its own."""
+        return any(loc[:i] in self.broken for i in range(len(loc) + 1))
+
+    def number(self, *loc: str | int) -> Fraction | None:
+        value = self.value(*loc)
+        return None if value is None else exact(value)
+
+    def items(self, *loc: str | int) -> list[tuple[tuple, Any]]:
+        """(path, entry) of each entry of a list; none when the list is absent or wrong."""
+        value = self.raw(loc)
+        if not isinstance(value, list) or self.inside_broken(loc):
+            return []
+        return [((*loc, i), item) for i, item in enumerate(value)]
+
+    def ident(self, seen: dict[str, str], loc: tuple) -> str | None:
+        """The id of the table at ``loc``, unless it is wrong or in ``seen`` already."""
+        ident = self.value(*loc, "id")
+        if ident in seen:
+            self.add((*loc, "id"), f'duplicate id "{ident}" (also at {seen[ident]})')
+            return None
+        if ident is not None:
+            seen[ident] = _path((*loc, "id"))
+        return ident
+
+    # -- the rules ------------------------------------------------------------------
+
+    def check(self) -> None:
+        scale = self.scale()
+        span = scale[1] - scale[0] if scale else None
+        bands = self.bands(scale)
+        gap = self.number("chain", "gap")
+        if gap is not None and span is not None and not 0 < gap <= span:
+            self.add(("chain", "gap"), f"must be more than 0 and at most {span}, not {_show(gap)}")
+        levels: dict[str, str] = {}
+        for loc, _ in self.items("chain", "levels"):
+            self.ident(levels, loc)
+        themes: dict[str, str] = {}
+        questions: dict[str, str] = {}
+        suggestions: dict[str, str] = {}  # and chain suggestions: an action names either
+        for loc, theme in self.items("themes"):
+            self.ident(themes, loc)
+            for at, _ in self.items(*loc, "questions"):
+                self.ident(questions, at)
+            present = set()
+            for at, _ in self.items(*loc, "suggestions"):
+                ident, band = self.ident(suggestions, at), self.value(*at, "band")
+                if band is not None and bands is not None and band not in bands:
+                    self.add((*at, "band"), f'unknown band "{band}" (known: {", ".join(bands)})')
+                elif ident and band and self.value(*at, "title") and self.value(*at, "text"):
+                    present.add(band)
+            for at, _ in self.items(*loc, "chain_suggestions"):
+                self.ident(suggestions, at)
+            if bands is None or not isinstance(theme, Mapping) or "suggestions" not in theme:
+                continue
+            for band in bands:
+                if band not in present:
+                    self.add((*loc, "suggestions"), f'no suggestion for band "{band}"')
+
+    def scale(self) -> tuple[int, int] | None:
+        """The scale's (min, max) when the whole scale is usable."""
+        low, high = self.value("scale", "min"), self.value("scale", "max")
+        known = low is not None and high is not None
+        if known and low >= high:
+            self.add(("scale", "max"), f"must be greater than scale.min ({low})")
+            known = False
+        elif known and high - low + 1 > MAX_SCALE_POINTS:
+            self.add(("scale", "max"), f"the scale {low}–{high} has {high - low + 1} points, "
+                                       f"at most {MAX_SCALE_POINTS}")
+            return None
+        labelled: set[int] = set()
+        for loc, _ in self.items("scale", "points"):
+            value = self.value(*loc, "value")
+            if value is None or self.value(*loc, "label") is None:
+                continue
+            if known and not low <= value <= high:
+                self.add((*loc, "value"), f"{value} is outside the scale {low}–{high}")
+            elif value in labelled:
+                self.add((*loc, "value"), f"{value} has a label already")
+            else:
+                labelled.add(value)
+        if not known or self.value("scale", "dont_know") is None:
+            return None
+        unlabelled = [n for n in range(low, high + 1) if n not in labelled]
+        for n in unlabelled if "points" in self.document["scale"] else ():
+            self.add(("scale", "points"), f"no label for {n}")
+        return None if unlabelled else (low, high)
+
+    def bands(self, scale: tuple[int, int] | None) -> list[str] | None:
+        """The ids of the bands when every band is usable."""
+        scoring = self.raw(("scoring",))
+        if not isinstance(scoring, Mapping):
+            return None
+        if "disagreement_range" in scoring:
+            disagreement = self.number("scoring", "disagreement_range")
+            if disagreement is None:
+                return None
+            if scale and not 0 < disagreement <= scale[1] - scale[0]:
+                self.add(("scoring", "disagreement_range"),
+                         f"must be more than 0 and at most {scale[1] - scale[0]}")
+        bands = self.items("scoring", "bands")
+        ids: list[str] = []
+        seen: dict[str, str] = {}
+        previous = None
+        for loc, band in bands:
+            if not isinstance(band, Mapping):
+                continue
+            last = loc[-1] == len(bands) - 1
+            if last and "below" in band:
+                self.problems[:] = [p for p in self.problems if p[0] != (*loc, "below")]
+                self.add((*loc, "below"), "must be left out: the last band covers the rest",
+                         "table")
+            elif not last and "below" not in band:
+                self.add((*loc, "below"), "missing", "missing")
+            ident = self.ident(seen, loc)
+            below = None if last else self.number(*loc, "below")
+            if below is not None and scale:
+                if not scale[0] < below <= scale[1]:
+                    self.add((*loc, "below"),
+                             f"{_show(below)} is not inside the scale {scale[0]}–{scale[1]}")
+                elif previous is not None and below <= previous:
+                    self.add((*loc, "below"), f"{_show(below)} must be greater than the band "
+                                              f"before ({_show(previous)})")
+                previous = below
+            if ident and self.value(*loc, "label") and self.value(*loc, "description"):
+                ids.append(ident)
+        if len(bands) < 2:
+            self.add(("scoring", "bands"), "needs at least 2 bands")
+        return ids if len(ids) == len(bands) else None
