@@ -7,16 +7,14 @@ As with a team's report, the web download exports the organisation first, and
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from selfcheck.core import charts, scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
-from selfcheck.core.exact import rounded
+from selfcheck.core.presentation import format_score
 from selfcheck.core.records import OrganisationData
 from selfcheck.exchange.problems import ExchangeError
 from selfcheck.limits import PROBLEMS_SHOWN
@@ -32,12 +30,6 @@ def compare(data: OrganisationData, questionnaire: Questionnaire) -> ChainResult
             inputs.append(TeamInput(team.team, index, team.anonymous, result))
     return compare_chain(len(data.levels), [t.id for t in questionnaire.themes], inputs,
                          questionnaire.chain_gap)
-
-
-def fmt(value: Fraction | None, lang: str, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale=lang)
 
 
 def filename(organisation: str, today: date) -> str:
@@ -57,14 +49,14 @@ def report_context(data: OrganisationData, questionnaire: Questionnaire, lang: s
                      if t.counted and t.scores.get(theme.id) is not None] \
                 if level_result.distribution_visible else None
             rows.append((level.name(lang), score, teams))
-            labels.append(fmt(score, lang))
+            labels.append(format_score(score, lang))
         level_charts[theme.id] = svg_data_uri(charts.levels(
             rows, value_labels=labels,
             title=gettext("%(theme)s by level") % {"theme": theme.title.get(lang)}))
     return {
         "lang": lang, "brand": brand, "data": data, "questionnaire": questionnaire,
         "result": result,
-        "level_charts": level_charts, "fmt": lambda value, digits=1: fmt(value, lang, digits),
+        "level_charts": level_charts,
         "report_date": format_date(today, format="long", locale=lang),
         "threshold": scoring.ANONYMITY_THRESHOLD, "shown": PROBLEMS_SHOWN,
         "band_for": lambda score: scoring.band_for(score, questionnaire.bands),

@@ -17,10 +17,9 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from selfcheck.core import charts, scoring
-from selfcheck.core.exact import rounded
+from selfcheck.core.presentation import format_score
 from selfcheck.core.progress import build_progress
 from selfcheck.core.records import AssessmentData
 from selfcheck.report.render import ascii_slug, environment, html_to_pdf, svg_data_uri, translations
@@ -49,11 +48,6 @@ def report_context(data: AssessmentData, lang: str, today: date,
                                       data.consensus)
     visible = scoring.distributions_visible(data.anonymous, result.respondents)
 
-    def fmt(value, digits: int = 1) -> str:
-        if value is None:
-            return "–"
-        return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale=lang)
-
     comments: dict[str, list[CommentView]] = {}
     for member in submitted:
         for theme_id, text in member.comments.items():
@@ -65,8 +59,8 @@ def report_context(data: AssessmentData, lang: str, today: date,
 
     titles = [t.title.get(lang) for t in questionnaire.themes]
     radar = charts.radar(
-        titles, [t.score for t in result.themes], value_labels=[fmt(t.score) for t in
-                                                                   result.themes],
+        titles, [t.score for t in result.themes],
+        value_labels=[format_score(t.score, lang) for t in result.themes],
         title=translations(lang).gettext("Team score per recommendation, on a scale from 1 to 5"),
         scale_font_size=RADAR_FONT_SIZE,
     )
@@ -93,7 +87,6 @@ def report_context(data: AssessmentData, lang: str, today: date,
         "numbers": {t.id: number for number, t in enumerate(questionnaire.themes, 1)},
         "weighted": [(question, question.weight) for question in questionnaire.questions
                      if question.weight != 1],
-        "fmt": fmt,
     }
 
 

@@ -26,6 +26,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from selfcheck.core import charts
+from selfcheck.core.presentation import format_score
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_for
 from selfcheck.core.tokens import show_code
 from selfcheck.db import get_session
@@ -101,7 +102,7 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
                      if t.counted and t.scores.get(theme.id) is not None] \
                 if level_result.distribution_visible else None
             rows.append((level.name(lang), score, teams))
-            labels.append(chain_report.fmt(score, lang))
+            labels.append(format_score(score, lang))
         theme_charts[theme.id] = charts.levels(
             rows, value_labels=labels,
             title=_("%(theme)s by level", theme=theme.title.get(lang)))
@@ -125,7 +126,6 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
         team_pages=team_pages_for(organisation),
         level_names=[level.name(lang) for level in levels],
         band_of=lambda score: band_for(score, questionnaire.bands),
-        fmt=lambda value, digits=1: chain_report.fmt(value, lang, digits),
         threshold=ANONYMITY_THRESHOLD,
     ), status
 
