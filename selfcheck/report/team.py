@@ -12,24 +12,16 @@ the package's static folder (checked after resolving the real path).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from babel.dates import format_date
 
 from selfcheck.core import charts, scoring
-from selfcheck.core.presentation import format_score
+from selfcheck.core.presentation import comments_by_theme, format_score
 from selfcheck.core.progress import build_progress
 from selfcheck.core.records import AssessmentData
 from selfcheck.report.render import ascii_slug, environment, html_to_pdf, svg_data_uri, translations
-
-
-@dataclass(frozen=True)
-class CommentView:
-    author: str | None
-    text: str
-
 
 # Every text in the PDF's radar is this size in its 660-unit viewBox; report.css prints the
 # chart 132 mm wide, so the text is 15 × 132 mm / 660 = 8.5 pt (≥ 8 pt, issue 10).
@@ -48,14 +40,8 @@ def report_context(data: AssessmentData, lang: str, today: date,
                                       data.consensus)
     visible = scoring.distributions_visible(data.anonymous, result.respondents)
 
-    comments: dict[str, list[CommentView]] = {}
-    for member in submitted:
-        for theme_id, text in member.comments.items():
-            author = None if data.anonymous else member.name
-            comments.setdefault(theme_id, []).append(CommentView(author, text))
-    if data.anonymous:
-        for items in comments.values():
-            items.sort(key=lambda c: c.text.casefold())
+    comments = comments_by_theme(((m.name, m.comments.items()) for m in submitted),
+                                 data.anonymous)
 
     titles = [t.title.get(lang) for t in questionnaire.themes]
     radar = charts.radar(

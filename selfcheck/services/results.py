@@ -4,9 +4,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from selfcheck.core import scoring
+from selfcheck.core import presentation, scoring
+from selfcheck.core.presentation import Comment
 from selfcheck.models import (
     Assessment,
     Participant,
@@ -38,21 +37,10 @@ def member_sees_team_results(participant: Participant) -> bool:
     return assessment.reveal == "after_submit" or assessment.revealed_at is not None
 
 
-@dataclass(frozen=True)
-class Comment:
-    author: str | None
-    text: str
-
-
 def comments_by_theme(assessment: Assessment) -> dict[str, list[Comment]]:
-    """Submitted members' comments per theme; never a name in an anonymous assessment."""
-    by_theme: dict[str, list[Comment]] = {}
-    for participant in submitted(assessment):
-        author = None if assessment.anonymous else participant.display_name
-        for comment in participant.comments:
-            by_theme.setdefault(comment.theme_id, []).append(Comment(author, comment.text))
-    if assessment.anonymous:
-        # Member order would let a reader link one person's comments across themes.
-        for comments in by_theme.values():
-            comments.sort(key=lambda c: c.text.casefold())
-    return by_theme
+    """Submitted members' comments per theme; never a name in an anonymous assessment
+    (the order and the names as the PDF shows them: presentation.comments_by_theme)."""
+    return presentation.comments_by_theme(
+        ((p.display_name, [(c.theme_id, c.text) for c in p.comments])
+         for p in submitted(assessment)),
+        assessment.anonymous)
