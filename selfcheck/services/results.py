@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from selfcheck.core import presentation, scoring
 from selfcheck.core.presentation import Comment
+from selfcheck.core.records import consensus_by_theme
 from selfcheck.models import (
     Assessment,
     Participant,
@@ -26,7 +27,7 @@ def results(assessment: Assessment) -> scoring.AssessmentResult:
 
 
 def consensus_of(assessment: Assessment) -> dict[str, float]:
-    return {d.theme_id: d.consensus for d in assessment.decisions if d.consensus is not None}
+    return consensus_by_theme(assessment.decisions)
 
 
 def member_sees_team_results(participant: Participant) -> bool:
