@@ -8,15 +8,21 @@ a level chart the same way:
   (:func:`~selfcheck.core.exact.rounded`), written the language's way; "–" for none.
 * :func:`comments_by_theme`: the submitted members' comments per theme; no names and
   no member order in an anonymous assessment.
+* :func:`level_rows` and :func:`level_chart`: one recommendation through the chain, with
+  a level's team scores only where the level may show them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
+from selfcheck.core import charts
+from selfcheck.core.chain import ChainResult
 from selfcheck.core.exact import Number, Root, rounded
 
 #: What is shown where there is no number.
@@ -62,3 +68,33 @@ def comments_by_theme(members: Iterable[tuple[str | None, Iterable[tuple[str, st
         for items in by_theme.values():
             items.sort(key=lambda c: c.text.casefold())
     return by_theme
+
+
+#: A row of the level chart: (level name, level score, the teams' scores or None).
+LevelRow = tuple[str, Fraction | None, list[Fraction] | None]
+
+
+def level_rows(result: ChainResult, level_names: Sequence[str], theme_id: str
+               ) -> list[LevelRow]:
+    """One recommendation's rows of the level chart, a row per level, top first.
+
+    A level's team scores (its counted teams that scored the recommendation) are given only
+    when the level has enough respondents to show them
+    (:attr:`~selfcheck.core.chain.LevelResult.distribution_visible`); otherwise None, and
+    the chart shows the level's score alone.
+    """
+    rows: list[LevelRow] = []
+    for level_result, name in zip(result.levels, level_names, strict=True):
+        teams = [t.scores[theme_id] for t in level_result.teams
+                 if t.counted and t.scores.get(theme_id) is not None] \
+            if level_result.distribution_visible else None
+        rows.append((name, level_result.scores[theme_id], teams))
+    return rows
+
+
+def level_chart(result: ChainResult, level_names: Sequence[str], theme_id: str, lang: str,
+                title: str) -> Markup:
+    """The level chart (SVG) of one recommendation, each level's score written beside it."""
+    rows = level_rows(result, level_names, theme_id)
+    return charts.levels(rows, value_labels=[format_score(score, lang) for _n, score, _t in rows],
+                         title=title)

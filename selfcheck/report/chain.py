@@ -11,10 +11,10 @@ from typing import Any
 
 from babel.dates import format_date
 
-from selfcheck.core import charts, scoring
+from selfcheck.core import scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
-from selfcheck.core.presentation import format_score
+from selfcheck.core.presentation import level_chart
 from selfcheck.core.records import OrganisationData
 from selfcheck.exchange.problems import ExchangeError
 from selfcheck.limits import PROBLEMS_SHOWN
@@ -40,19 +40,12 @@ def report_context(data: OrganisationData, questionnaire: Questionnaire, lang: s
                    today: date, brand: Any = None) -> dict[str, Any]:
     result = compare(data, questionnaire)
     gettext = translations(lang).gettext
-    level_charts = {}
-    for theme in questionnaire.themes:
-        rows, labels = [], []
-        for level_result, level in zip(result.levels, data.levels, strict=True):
-            score = level_result.scores[theme.id]
-            teams = [t.scores[theme.id] for t in level_result.teams
-                     if t.counted and t.scores.get(theme.id) is not None] \
-                if level_result.distribution_visible else None
-            rows.append((level.name(lang), score, teams))
-            labels.append(format_score(score, lang))
-        level_charts[theme.id] = svg_data_uri(charts.levels(
-            rows, value_labels=labels,
+    level_names = [level.name(lang) for level in data.levels]
+    level_charts = {
+        theme.id: svg_data_uri(level_chart(
+            result, level_names, theme.id, lang,
             title=gettext("%(theme)s by level") % {"theme": theme.title.get(lang)}))
+        for theme in questionnaire.themes}
     return {
         "lang": lang, "brand": brand, "data": data, "questionnaire": questionnaire,
         "result": result,
