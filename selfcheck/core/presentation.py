@@ -10,6 +10,7 @@ a level chart the same way:
   no member order in an anonymous assessment.
 * :func:`level_rows` and :func:`level_chart`: one recommendation through the chain, with
   a level's team scores only where the level may show them.
+* :func:`actions_by_theme`: the action plan grouped by recommendation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Protocol, TypeVar
 
 from babel.numbers import format_decimal
 from markupsafe import Markup
@@ -98,3 +100,19 @@ def level_chart(result: ChainResult, level_names: Sequence[str], theme_id: str, 
     rows = level_rows(result, level_names, theme_id)
     return charts.levels(rows, value_labels=[format_score(score, lang) for _n, score, _t in rows],
                          title=title)
+
+
+class _HasTheme(Protocol):
+    theme_id: str
+
+
+A = TypeVar("A", bound=_HasTheme)
+
+
+def actions_by_theme(actions: Iterable[A]) -> dict[str, list[A]]:
+    """The actions per theme id, each theme's in the plan's order; a theme without actions
+    has no entry."""
+    grouped: dict[str, list[A]] = {}
+    for action in actions:
+        grouped.setdefault(action.theme_id, []).append(action)
+    return grouped

@@ -49,7 +49,8 @@ def report_context(data: OrganisationData, questionnaire: Questionnaire, lang: s
     return {
         "lang": lang, "brand": brand, "data": data, "questionnaire": questionnaire,
         "result": result,
-        "level_charts": level_charts,
+        "level_charts": level_charts, "level_names": level_names,
+        "team_count": sum(len(level.teams) for level in data.levels),
         "report_date": format_date(today, format="long", locale=lang),
         "threshold": scoring.ANONYMITY_THRESHOLD, "shown": PROBLEMS_SHOWN,
         "band_for": lambda score: scoring.band_for(score, questionnaire.bands),

@@ -18,7 +18,7 @@ from typing import Any
 from babel.dates import format_date
 
 from selfcheck.core import charts, scoring
-from selfcheck.core.presentation import comments_by_theme, format_score
+from selfcheck.core.presentation import actions_by_theme, comments_by_theme, format_score
 from selfcheck.core.progress import build_progress
 from selfcheck.core.records import AssessmentData
 from selfcheck.report.render import ascii_slug, environment, html_to_pdf, svg_data_uri, translations
@@ -26,6 +26,16 @@ from selfcheck.report.render import ascii_slug, environment, html_to_pdf, svg_da
 # Every text in the PDF's radar is this size in its 660-unit viewBox; report.css prints the
 # chart 132 mm wide, so the text is 15 × 132 mm / 660 = 8.5 pt (≥ 8 pt, issue 10).
 RADAR_FONT_SIZE = 15
+
+# A plan of at most this many actions, with at most this many characters of text in all,
+# prints larger, to be read from a step or two away on the wall (.plan-large in report.css).
+SHORT_PLAN_ACTIONS = 5
+SHORT_PLAN_CHARACTERS = 800
+
+
+def is_short_plan(actions) -> bool:
+    return (len(actions) <= SHORT_PLAN_ACTIONS
+            and sum(len(a.text) for a in actions) <= SHORT_PLAN_CHARACTERS)
 
 
 def report_context(data: AssessmentData, lang: str, today: date,
@@ -70,6 +80,8 @@ def report_context(data: AssessmentData, lang: str, today: date,
         # As on the results page: no scores of any kind below the anonymity threshold.
         "progress": build_progress(questionnaire, result, data.history) if visible else None,
         "actions": data.actions,
+        "actions_by_theme": actions_by_theme(data.actions),
+        "short_plan": is_short_plan(data.actions),
         "numbers": {t.id: number for number, t in enumerate(questionnaire.themes, 1)},
         "weighted": [(question, question.weight) for question in questionnaire.questions
                      if question.weight != 1],

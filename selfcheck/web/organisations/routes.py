@@ -34,6 +34,7 @@ from selfcheck.exchange import tables
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
 from selfcheck.services import exports, organisations
+from selfcheck.services import results as result_service
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
 from selfcheck.web.fields import EmptyForm
@@ -115,6 +116,8 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
         workspace=workspace_panel(organisation, g.opened),
         team_pages=team_pages_for(organisation),
         level_names=level_names,
+        participation={team.id: (len(result_service.submitted(team)), len(team.participants))
+                       for level in levels for team in level.teams},
         band_of=lambda score: band_for(score, questionnaire.bands),
         threshold=ANONYMITY_THRESHOLD,
     ), status
