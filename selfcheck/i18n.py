@@ -12,6 +12,7 @@ from flask_babel import Babel, format_date, format_decimal, get_locale
 
 from selfcheck.core.content import LANGUAGES
 from selfcheck.core.exact import rounded
+from selfcheck.core.presentation import format_score
 from selfcheck.dates import format_day
 from selfcheck.resources import PACKAGE_DIR
 
@@ -39,5 +40,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, format_decimal=format_decimal,
         format_date=format_date, rounded=rounded,
+        format_score=lambda value, digits=1: format_score(value, str(get_locale()), digits),
         format_day=lambda value: format_day(value, str(get_locale())),
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from babel.numbers import format_decimal
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -20,7 +21,6 @@ from selfcheck.core.scoring import score_assessment
 from selfcheck.exchange import tables
 from selfcheck.exchange import team as exchange
 from selfcheck.models import Action, Answer, Assessment, Participant, ThemeComment, ThemeDecision
-from selfcheck.report import team as report
 from selfcheck.services import assessments, exports
 from selfcheck.services import results as result_service
 
@@ -412,10 +412,10 @@ def test_offline_report_of_an_exported_follow_up(app, runner, example, tmp_path)
     with app.app_context():
         now = result_service.results(assessment)
     before = data.history[0]
-    purpose_now = report.format_decimal(rounded(now.theme("purpose").score, 1), format="0.0",
-                                        locale="da")
-    purpose_then = report.format_decimal(rounded(before.scores["purpose"], 1), format="0.0",
-                                         locale="da")
+    purpose_now = format_decimal(rounded(now.theme("purpose").score, 1), format="0.0",
+                                 locale="da")
+    purpose_then = format_decimal(rounded(before.scores["purpose"], 1), format="0.0",
+                                  locale="da")
     assert f"Alle kender målene og hensigten {purpose_then} {purpose_now}" in progress
     assert "Alle chefer bruger én side om målene på deres personalemøder." in " ".join(
         progress.split("\n"))

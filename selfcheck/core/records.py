@@ -6,10 +6,10 @@ export document), so the web download and the offline commands give the same out
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from selfcheck.core.content import Questionnaire
 
@@ -29,6 +29,22 @@ class DecisionData:
     consensus: float | int | None
     note: str
     agreed_to_disagree: bool
+
+
+class Decision(Protocol):
+    """A team's decision on a theme: a :class:`DecisionData` or a stored one (models.py)."""
+
+    theme_id: str
+    consensus: float | int | None
+
+
+def consensus_by_theme(decisions: Iterable[Decision]) -> dict[str, float]:
+    """Theme id → the team's agreed score, for the themes where one is recorded.
+
+    What scoring.score_assessment takes as ``consensus``: the pages (from the database) and
+    the reports (from an export) both read it from their decisions with this function.
+    """
+    return {d.theme_id: d.consensus for d in decisions if d.consensus is not None}
 
 
 @dataclass(frozen=True)
@@ -76,7 +92,7 @@ class AssessmentData:
 
     @property
     def consensus(self) -> dict[str, float]:
-        return {d.theme_id: d.consensus for d in self.decisions if d.consensus is not None}
+        return consensus_by_theme(self.decisions)
 
     def decision(self, theme_id: str) -> DecisionData | None:
         return next((d for d in self.decisions if d.theme_id == theme_id), None)

@@ -73,12 +73,12 @@ class ThemeResult:
 
     @property
     def band_score(self) -> Fraction | None:
-        """The score that picks the band: the consensus where recorded, else the team score.
+        """The score that picks the band (:func:`band_score`).
 
         Improvement areas are ranked by it and print it (DESIGN §4), so a list
         never shows one number while it was ordered by another.
         """
-        return self.consensus if self.consensus is not None else self.score
+        return band_score(self.score, self.consensus)
 
     @property
     def band_score_is_agreed(self) -> bool:
@@ -153,6 +153,11 @@ def percent(score: Fraction | None, scale: Scale) -> Fraction | None:
     return (score - scale.min) / (scale.max - scale.min) * 100
 
 
+def band_score(team_score: Fraction | None, consensus: Fraction | None) -> Fraction | None:
+    """The score that picks the band: the agreed score where recorded, else the team's."""
+    return consensus if consensus is not None else team_score
+
+
 def band_for(score: Number | None, bands: Iterable[Band]) -> str | None:
     """The id of the first band whose ``below`` the score is under; the last band otherwise."""
     if score is None:
@@ -204,7 +209,6 @@ def theme_result(
     high = defined[-1] if defined else None
     disagreed = bool(defined) and high - low >= questionnaire.disagreement_range
     spread = variance(defined)
-    score_for_band = consensus if consensus is not None else team
     return ThemeResult(
         theme_id=theme.id,
         n=len(defined),
@@ -216,7 +220,7 @@ def theme_result(
         disagreed=disagreed,
         member_scores=tuple(defined),
         consensus=consensus,
-        band_id=band_for(score_for_band, questionnaire.bands),
+        band_id=band_for(band_score(team, consensus), questionnaire.bands),
         questions=tuple(question_result(q, members) for q in theme.questions),
     )
 

@@ -7,16 +7,14 @@ As with a team's report, the web download exports the organisation first, and
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
-from selfcheck.core import charts, scoring
+from selfcheck.core import scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
-from selfcheck.core.exact import rounded
+from selfcheck.core.presentation import level_chart
 from selfcheck.core.records import OrganisationData
 from selfcheck.exchange.problems import ExchangeError
 from selfcheck.limits import PROBLEMS_SHOWN
@@ -34,12 +32,6 @@ def compare(data: OrganisationData, questionnaire: Questionnaire) -> ChainResult
                          questionnaire.chain_gap)
 
 
-def fmt(value: Fraction | None, lang: str, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale=lang)
-
-
 def filename(organisation: str, today: date) -> str:
     return f"selfcheck-kaede-{ascii_slug(organisation)}-{today.isoformat()}.pdf"
 
@@ -48,23 +40,17 @@ def report_context(data: OrganisationData, questionnaire: Questionnaire, lang: s
                    today: date, brand: Any = None) -> dict[str, Any]:
     result = compare(data, questionnaire)
     gettext = translations(lang).gettext
-    level_charts = {}
-    for theme in questionnaire.themes:
-        rows, labels = [], []
-        for level_result, level in zip(result.levels, data.levels, strict=True):
-            score = level_result.scores[theme.id]
-            teams = [t.scores[theme.id] for t in level_result.teams
-                     if t.counted and t.scores.get(theme.id) is not None] \
-                if level_result.distribution_visible else None
-            rows.append((level.name(lang), score, teams))
-            labels.append(fmt(score, lang))
-        level_charts[theme.id] = svg_data_uri(charts.levels(
-            rows, value_labels=labels,
+    level_names = [level.name(lang) for level in data.levels]
+    level_charts = {
+        theme.id: svg_data_uri(level_chart(
+            result, level_names, theme.id, lang,
             title=gettext("%(theme)s by level") % {"theme": theme.title.get(lang)}))
+        for theme in questionnaire.themes}
     return {
         "lang": lang, "brand": brand, "data": data, "questionnaire": questionnaire,
         "result": result,
-        "level_charts": level_charts, "fmt": lambda value, digits=1: fmt(value, lang, digits),
+        "level_charts": level_charts, "level_names": level_names,
+        "team_count": sum(len(level.teams) for level in data.levels),
         "report_date": format_date(today, format="long", locale=lang),
         "threshold": scoring.ANONYMITY_THRESHOLD, "shown": PROBLEMS_SHOWN,
         "band_for": lambda score: scoring.band_for(score, questionnaire.bands),

@@ -22,6 +22,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from selfcheck.core.exact import rounded
+from selfcheck.core.presentation import format_score
 from selfcheck.dates import format_day
 from selfcheck.resources import PACKAGE_DIR, templates_dir
 
@@ -115,6 +116,7 @@ def environment(lang: str) -> Environment:
         value, format=format, locale=lang)
     env.globals["format_date"] = lambda value: format_date(value, format="medium", locale=lang)
     env.globals["rounded"] = rounded
+    env.globals["format_score"] = lambda value, digits=1: format_score(value, lang, digits)
     env.globals["format_day"] = lambda value: format_day(value, lang)
     # Every report (the team's and the chain's) embeds the app's own IBM Plex Sans.
     env.globals["font_dir"] = FONT_DIR.as_uri()

@@ -12,29 +12,30 @@ the package's static folder (checked after resolving the real path).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from selfcheck.core import charts, scoring
-from selfcheck.core.exact import rounded
+from selfcheck.core.presentation import actions_by_theme, comments_by_theme, format_score
 from selfcheck.core.progress import build_progress
 from selfcheck.core.records import AssessmentData
 from selfcheck.report.render import ascii_slug, environment, html_to_pdf, svg_data_uri, translations
 
-
-@dataclass(frozen=True)
-class CommentView:
-    author: str | None
-    text: str
-
-
 # Every text in the PDF's radar is this size in its 660-unit viewBox; report.css prints the
 # chart 132 mm wide, so the text is 15 × 132 mm / 660 = 8.5 pt (≥ 8 pt, issue 10).
 RADAR_FONT_SIZE = 15
+
+# A plan of at most this many actions, with at most this many characters of text in all,
+# prints larger, to be read from a step or two away on the wall (.plan-large in report.css).
+SHORT_PLAN_ACTIONS = 5
+SHORT_PLAN_CHARACTERS = 800
+
+
+def is_short_plan(actions) -> bool:
+    return (len(actions) <= SHORT_PLAN_ACTIONS
+            and sum(len(a.text) for a in actions) <= SHORT_PLAN_CHARACTERS)
 
 
 def report_context(data: AssessmentData, lang: str, today: date,
@@ -49,24 +50,13 @@ def report_context(data: AssessmentData, lang: str, today: date,
                                       data.consensus)
     visible = scoring.distributions_visible(data.anonymous, result.respondents)
 
-    def fmt(value, digits: int = 1) -> str:
-        if value is None:
-            return "–"
-        return format_decimal(rounded(value, digits), format="0." + "0" * digits, locale=lang)
-
-    comments: dict[str, list[CommentView]] = {}
-    for member in submitted:
-        for theme_id, text in member.comments.items():
-            author = None if data.anonymous else member.name
-            comments.setdefault(theme_id, []).append(CommentView(author, text))
-    if data.anonymous:
-        for items in comments.values():
-            items.sort(key=lambda c: c.text.casefold())
+    comments = comments_by_theme(((m.name, m.comments.items()) for m in submitted),
+                                 data.anonymous)
 
     titles = [t.title.get(lang) for t in questionnaire.themes]
     radar = charts.radar(
-        titles, [t.score for t in result.themes], value_labels=[fmt(t.score) for t in
-                                                                   result.themes],
+        titles, [t.score for t in result.themes],
+        value_labels=[format_score(t.score, lang) for t in result.themes],
         title=translations(lang).gettext("Team score per recommendation, on a scale from 1 to 5"),
         scale_font_size=RADAR_FONT_SIZE,
     )
@@ -90,10 +80,11 @@ def report_context(data: AssessmentData, lang: str, today: date,
         # As on the results page: no scores of any kind below the anonymity threshold.
         "progress": build_progress(questionnaire, result, data.history) if visible else None,
         "actions": data.actions,
+        "actions_by_theme": actions_by_theme(data.actions),
+        "short_plan": is_short_plan(data.actions),
         "numbers": {t.id: number for number, t in enumerate(questionnaire.themes, 1)},
         "weighted": [(question, question.weight) for question in questionnaire.questions
                      if question.weight != 1],
-        "fmt": fmt,
     }
 
 

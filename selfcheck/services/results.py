@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy.orm import Session, object_session
 
-from selfcheck.core import scoring
+from selfcheck.core import presentation, scoring
 from selfcheck.core.content import Questionnaire
+from selfcheck.core.presentation import Comment
+from selfcheck.core.records import consensus_by_theme
 from selfcheck.models import Assessment, Participant
 from selfcheck.services.answers import answers_of
 from selfcheck.services.assessments import questionnaire_of
@@ -52,7 +53,7 @@ def results(assessment: Assessment) -> scoring.AssessmentResult:
 
 
 def consensus_of(assessment: Assessment) -> dict[str, float]:
-    return {d.theme_id: d.consensus for d in assessment.decisions if d.consensus is not None}
+    return consensus_by_theme(assessment.decisions)
 
 
 def member_sees_team_results(participant: Participant) -> bool:
@@ -63,24 +64,13 @@ def member_sees_team_results(participant: Participant) -> bool:
     return assessment.reveal == "after_submit" or assessment.revealed_at is not None
 
 
-@dataclass(frozen=True)
-class Comment:
-    author: str | None
-    text: str
-
-
 def comments_by_theme(assessment: Assessment) -> dict[str, list[Comment]]:
-    """Submitted members' comments per theme; never a name in an anonymous assessment."""
-    by_theme: dict[str, list[Comment]] = {}
-    for participant in submitted(assessment):
-        author = None if assessment.anonymous else participant.display_name
-        for comment in participant.comments:
-            by_theme.setdefault(comment.theme_id, []).append(Comment(author, comment.text))
-    if assessment.anonymous:
-        # Member order would let a reader link one person's comments across themes.
-        for comments in by_theme.values():
-            comments.sort(key=lambda c: c.text.casefold())
-    return by_theme
+    """Submitted members' comments per theme; never a name in an anonymous assessment
+    (the order and the names as the PDF shows them: presentation.comments_by_theme)."""
+    return presentation.comments_by_theme(
+        ((p.display_name, [(c.theme_id, c.text) for c in p.comments])
+         for p in submitted(assessment)),
+        assessment.anonymous)
 
 
 def own_scores(participant: Participant, questionnaire: Questionnaire

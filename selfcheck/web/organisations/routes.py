@@ -25,7 +25,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from selfcheck.core import charts
+from selfcheck.core.presentation import level_chart
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_for
 from selfcheck.core.tokens import show_code
 from selfcheck.db import get_session
@@ -34,6 +34,7 @@ from selfcheck.exchange import tables
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
 from selfcheck.services import exports, organisations
+from selfcheck.services import results as result_service
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
 from selfcheck.web.fields import EmptyForm
@@ -97,20 +98,11 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
     levels = organisation.levels
     team_form = team_form or TeamForm(formdata=None)
     team_form.level.choices = [(level.position, level.name(lang)) for level in levels]
-    theme_charts = {}
-    for theme in questionnaire.themes:
-        rows = []
-        labels = []
-        for level_result, level in zip(result.levels, levels, strict=True):
-            score = level_result.scores[theme.id]
-            teams = [t.scores[theme.id] for t in level_result.teams
-                     if t.counted and t.scores.get(theme.id) is not None] \
-                if level_result.distribution_visible else None
-            rows.append((level.name(lang), score, teams))
-            labels.append(chain_report.fmt(score, lang))
-        theme_charts[theme.id] = charts.levels(
-            rows, value_labels=labels,
-            title=_("%(theme)s by level", theme=theme.title.get(lang)))
+    level_names = [level.name(lang) for level in levels]
+    theme_charts = {
+        theme.id: level_chart(result, level_names, theme.id, lang,
+                              title=_("%(theme)s by level", theme=theme.title.get(lang)))
+        for theme in questionnaire.themes}
     changes = None
     if organisation.previous_id is not None:
         earlier = organisations.load_chain(get_session(), organisation.previous_id)
@@ -129,9 +121,10 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
         organisation_url=None if g.opened.by_account else public_url("organisation.page"),
         workspace=workspace_panel(organisation, g.opened),
         team_pages=team_pages_for(organisation),
-        level_names=[level.name(lang) for level in levels],
+        level_names=level_names,
+        participation={team.id: (len(result_service.submitted(team)), len(team.participants))
+                       for level in levels for team in level.teams},
         band_of=lambda score: band_for(score, questionnaire.bands),
-        fmt=lambda value, digits=1: chain_report.fmt(value, lang, digits),
         threshold=ANONYMITY_THRESHOLD,
     ), status
 
