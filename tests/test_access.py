@@ -614,11 +614,6 @@ def logged_in(request, world):
 def test_a_number_too_large_for_the_database_is_not_found(request, monkeypatch, logged_in,
                                                           path, number):
     app, client = logged_in
-    dialect = app.extensions["db_engine"].dialect.name
-    if number >= (INT4 if dialect == "postgresql" else INT8):
-        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-            f"500: the number goes to the database unchecked and {dialect} cannot hold it "
-            "(guards.open_assessment/open_organisation/workspace_target session.get)")))
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # the visitor's 500 page
     response = client.get(path.format(n=number))
     assert response.status_code == 404

@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from selfcheck.core.tokens import ACCOUNT_KEY, unseal
 from selfcheck.db import get_session
-from selfcheck.models import Account, Assessment, Organisation
+from selfcheck.models import ID_MAX, Account, Assessment, Organisation
 from selfcheck.services import assessments, organisations
 from selfcheck.services.accounts import access
 from selfcheck.services.organisations import team_facilitator_token
@@ -48,7 +48,8 @@ class Opened:
 
 def _account_key(key: str) -> int | None:
     match = ACCOUNT_KEY.fullmatch(key or "")
-    return int(match.group(1)) if match else None
+    number = int(match.group(1)) if match else None
+    return number if number is not None and number <= ID_MAX else None
 
 
 def open_assessment(key: str, whole: bool = True) -> tuple[Assessment, Opened]:
@@ -119,6 +120,8 @@ def workspace_target(kind: str, number: int, action: str) -> tuple[Assessment | 
     account = current_account()
     if account is None:
         abort(login_redirect())
+    if number > ID_MAX:
+        abort(404)
     session = get_session()
     if kind == "o":
         target = session.get(Organisation, number)
@@ -142,6 +145,22 @@ def row_only(view):
     return view
 
 
+def login_first(view):
+    """Mark a view under a key that is only for a logged-in account ("add to my workspace"):
+    the loader sends a visitor without a login to the login page before it reads the key."""
+    view.login_first = True
+    return view
+
+
+def view_of(endpoint: str | None):
+    """The view a keyed URL leads to, for its loader; a ``login_first`` view sends a visitor
+    without a login to the login page before the key is read."""
+    view = current_app.view_functions.get(endpoint or "")
+    if getattr(view, "login_first", False) and current_account() is None:
+        abort(login_redirect())
+    return view
+
+
 def load_facilitated(endpoint: str | None, values: dict | None) -> None:
     """The ``/f/<token>`` loader (a blueprint's url_value_preprocessor, as in Flask's URL
     processors pattern): the one place a facilitator URL's key is looked up.
@@ -152,7 +171,7 @@ def load_facilitated(endpoint: str | None, values: dict | None) -> None:
     key = (values or {}).pop("token", None)
     if key is None:
         return
-    view = current_app.view_functions.get(endpoint or "")
+    view = view_of(endpoint)
     whole = not getattr(view, "row_only", False)
     g.assessment, g.opened = open_assessment(key, whole)
     g.facilitator_key = key

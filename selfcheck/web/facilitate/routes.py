@@ -41,7 +41,7 @@ from selfcheck.web import qr
 from selfcheck.web.context import current_document
 from selfcheck.web.downloads import PDF, attachment
 from selfcheck.web.fields import EmptyForm, UploadForm
-from selfcheck.web.guards import prefix_facilitator_pages, requires_open, row_only
+from selfcheck.web.guards import login_first, prefix_facilitator_pages, requires_open, row_only
 from selfcheck.web.links import (
     invitation_text,
     join_details,
@@ -105,6 +105,7 @@ def results():
 
 
 @bp.post("/hold")
+@login_first
 def hold():
     """An old link opened while logged in: the assessment joins the account's workspace."""
     role = hold_link(g.assessment, g.facilitator_key)

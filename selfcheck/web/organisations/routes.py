@@ -38,7 +38,7 @@ from selfcheck.services import results as result_service
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
 from selfcheck.web.fields import EmptyForm
-from selfcheck.web.guards import open_organisation
+from selfcheck.web.guards import login_first, open_organisation, view_of
 from selfcheck.web.links import public_url
 from selfcheck.web.organisations.forms import LevelForm, OrganisationForm, TeamForm, TeamListForm
 from selfcheck.web.workspace.routes import (
@@ -70,8 +70,9 @@ def new():
 
 
 @org.url_value_preprocessor
-def load_organisation(_endpoint, values):
+def load_organisation(endpoint, values):
     key = values.pop("token")
+    view_of(endpoint)  # a login first, where the view asks for it
     found, g.opened = open_organisation(key)
     if g.opened.token is None:
         abort(409, description=_("The organisation's link cannot be read, because the app's "
@@ -229,6 +230,7 @@ def change_level(level_id: int):
 
 
 @org.post("/hold")
+@login_first
 def hold():
     """An old link opened while logged in: the organisation joins the account's workspace."""
     role = hold_link(g.organisation, g.organisation_key)
