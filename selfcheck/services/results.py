@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy.orm import Session, object_session
@@ -19,6 +20,19 @@ from selfcheck.services.assessments import questionnaire_of
 
 def submitted(assessment: Assessment) -> list[Participant]:
     return [p for p in assessment.participants if p.submitted_at is not None]
+
+
+@dataclass(frozen=True)
+class Participation:
+    """How many members have joined (started) and how many have submitted their answers."""
+
+    started: int
+    submitted: int
+
+
+def participation(assessment: Assessment) -> Participation:
+    """The counts the dashboard, its live update and the invitation screen show."""
+    return Participation(len(assessment.participants), len(submitted(assessment)))
 
 
 def revision_key(session: Session | None, assessment_id: int | None,

@@ -79,6 +79,7 @@ def results():
         threshold=scoring.ANONYMITY_THRESHOLD,
         comments=result_service.comments_by_theme(assessment) if visible else {},
         participants=assessment.participants,
+        participation=result_service.participation(assessment),
         join_url=join_url,
         # A page opened through an account (/f/a12) never shows the link itself, so taking
         # an account's access away also takes the page away.
@@ -117,14 +118,12 @@ def hold():
 @bp.get("/participation.json")
 def participation():
     """How many have started and submitted; the dashboard polls it to stay current."""
-    assessment = g.assessment
-    submitted = len(result_service.submitted(assessment))
-    started = len(assessment.participants)
+    counts = result_service.participation(g.assessment)
     return jsonify(
-        submitted=submitted,
-        started=started,
+        submitted=counts.submitted,
+        started=counts.started,
         text=_("%(submitted)d of %(started)d members have submitted their answers.",
-               submitted=submitted, started=started),
+               submitted=counts.submitted, started=counts.started),
     )
 
 

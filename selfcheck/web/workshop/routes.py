@@ -292,6 +292,5 @@ def invite():
         "workshop/invite.html", assessment=assessment, join_url=join_url,
         code=code, code_address=short_code_address(),
         qr_code=qr.qr_svg(join_url, _("QR code with the join link")) if join_url else None,
-        submitted=len(result_service.submitted(assessment)),
-        started=len(assessment.participants),
+        participation=result_service.participation(assessment),
     )
