@@ -572,6 +572,15 @@ def test_the_schema_states_the_same_limits_as_the_forms():
     assert max_length(DecisionForm.note) == limits.NOTE_MAX
     assert max_length(ActionForm.text) == limits.ACTION_MAX
     assert max_length(ActionForm.owner) == limits.NAME_MAX
+    # the organisation's forms, and the follow-up's depth (revisions.py still writes its own 10)
+    from selfcheck import revisions
+    from selfcheck.web.organisations.forms import LevelForm, OrganisationForm, TeamForm
+
+    assert max_length(OrganisationForm.name) == limits.ORGANISATION_MAX
+    assert max_length(TeamForm.team) == limits.TEAM_MAX
+    assert max_length(LevelForm.name_da) == max_length(LevelForm.name_en) == \
+        limits.LEVEL_NAME_MAX
+    assert revisions.HISTORY_DEPTH == limits.HISTORY_MAX
 
 
 @BOTH

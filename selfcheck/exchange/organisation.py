@@ -12,18 +12,12 @@ from typing import Any
 from selfcheck.core.records import HistoryEntry, LevelData, OrganisationData
 from selfcheck.exchange import team as exchange
 from selfcheck.exchange.problems import ExchangeError, nul_problems
-from selfcheck.limits import ORGANISATION_MAX
+from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS, ORGANISATION_MAX
 
 FORMAT = "selfcheck-organisation"
 
 
 VERSION = 1
-
-
-MAX_LEVELS = 8
-
-
-MAX_TEAMS = 200
 
 
 def export_organisation(organisation, history_of: Callable[[Any], Sequence[HistoryEntry]]
@@ -67,8 +61,8 @@ def load_organisation_export(document: Any, *, trusted: bool = False) -> Organis
             or not 1 <= len(meta["name"]) <= ORGANISATION_MAX \
             or meta.get("language") not in ("da", "en") \
             or not isinstance(meta.get("created_at"), str):
-        problems.append("organisation: needs a name (1–200 characters), language da or en "
-                        "and created_at")
+        problems.append(f"organisation: needs a name (1–{ORGANISATION_MAX} characters), "
+                        "language da or en and created_at")
     elif not trusted:
         problems += nul_problems(meta, ("organisation",))
     raw_levels = document.get("levels")
@@ -78,9 +72,10 @@ def load_organisation_export(document: Any, *, trusted: bool = False) -> Organis
     for i, raw in enumerate(raw_levels):
         path = f"levels[{i}]"
         if not isinstance(raw, Mapping) or not all(
-                isinstance(raw.get(k), str) and 1 <= len(raw[k]) <= 100
+                isinstance(raw.get(k), str) and 1 <= len(raw[k]) <= LEVEL_NAME_MAX
                 for k in ("name_da", "name_en")) or not isinstance(raw.get("teams"), list):
-            problems.append(f"{path}: needs name_da, name_en (1–100 characters) and teams")
+            problems.append(f"{path}: needs name_da, name_en (1–{LEVEL_NAME_MAX} characters) "
+                            "and teams")
             continue
         if not trusted:
             problems += nul_problems({k: raw[k] for k in ("name_da", "name_en")},

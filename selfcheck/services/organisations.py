@@ -28,14 +28,10 @@ from selfcheck.core import scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
 from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, matches, new_token
-from selfcheck.limits import ORGANISATION_MAX, TEAM_MAX
+from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS, ORGANISATION_MAX, TEAM_MAX
 from selfcheck.models import Answer, Assessment, Level, Organisation, Participant, utcnow
 from selfcheck.services import assessments
 from selfcheck.services import results as result_service
-
-MAX_LEVELS = 8
-MAX_TEAMS = 200  # in one organisation
-LEVEL_NAME_MAX = 100
 
 
 class OrganisationError(ValueError):
