@@ -275,7 +275,7 @@ def test_levels_can_be_renamed_added_and_reordered(app, db):
     bad = post(client, url, f"{url}/team-list", {"teams": "Ukendt; Team X",
                                                           "list_answers": "named"})
     assert bad.status_code == 400
-    assert "line 1: no level called “Ukendt”" in html_text(bad)
+    assert "Linje 1: Der er intet niveau, der hedder “Ukendt”." in html_text(bad)
     assert db.scalar(select(func.count()).select_from(Assessment)) == 0
     assert db.scalar(select(func.count()).select_from(Organisation)) == 1
 

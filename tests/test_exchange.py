@@ -195,37 +195,52 @@ def broken_export(app, example, change) -> bytes:
     return json.dumps(document).encode("utf-8")
 
 
+# The command line prints the English line; the upload form says it in the page's language.
 IMPORT_CASES = {
     "wrong version": (lambda d: d.update(version=2),
-                      "version: 2 is not supported (expected 1)"),
+                      "version: 2 is not supported (expected 1)",
+                      "version: Version 2 kan ikke læses. Filen skal have version 1."),
     "unknown statement": (lambda d: d["members"][0]["answers"].update(nope=3),
-                          "members[0].answers.nope: unknown statement"),
+                          "members[0].answers.nope: unknown statement",
+                          "members[0].answers.nope: Ukendt udsagn."),
     "value 7": (lambda d: d["members"][1]["answers"].update(purpose_why=7),
-                "members[1].answers.purpose_why: 7 is not on the scale"),
+                "members[1].answers.purpose_why: 7 is not on the scale 1–5",
+                "members[1].answers.purpose_why: 7 er ikke på skalaen 1–5."),
     "bad action status": (lambda d: d["actions"][0].update(status="soon"),
-                          "actions[0].status: must be planned, started or done"),
+                          "actions[0].status: must be planned, started or done",
+                          "actions[0].status: Skal være planned, started eller done."),
 }
+
+
+def upload_json(client, raw: bytes):
+    page = client.get("/new")
+    return client.post("/import", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+        "file": (io.BytesIO(raw), "broken.json")}, content_type="multipart/form-data")
 
 
 @pytest.mark.parametrize("case", sorted(IMPORT_CASES))
 def test_broken_json_import_changes_nothing(app, example, db, tmp_path, runner, case):
-    change, message = IMPORT_CASES[case]
+    change, english, danish = IMPORT_CASES[case]
     path = tmp_path / "broken.json"
     path.write_bytes(broken_export(app, example, change))
     before = row_counts(db)
     result = runner.invoke(main, ["import", str(path)])
     assert result.exit_code == 1
-    assert message in result.output
-    # The same file through the upload form.
-    client = app.test_client()
-    page = client.get("/new")
-    response = client.post("/import", data={
-        "csrf_token": csrf_token(page.get_data(as_text=True)),
-        "file": (io.BytesIO(path.read_bytes()), "broken.json")},
-        content_type="multipart/form-data")
+    assert result.output == f"Error: {path}: {english}\n"
+    # The same file through the upload form, in Danish and in English.
+    response = upload_json(app.test_client(), path.read_bytes())
     assert response.status_code == 400
     assert "Intet blev importeret." in html_text(response)
-    assert message in html_text(response)
+    assert danish in html_text(response)
+    assert english not in html_text(response)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = upload_json(client, path.read_bytes())
+    assert response.status_code == 400
+    assert f"Nothing was imported. Correct the file and try again: {english}" in \
+        html_text(response)
     assert row_counts(db) == before
 
 
@@ -290,15 +305,15 @@ def test_csv_answers_import(app, facilitator, questionnaire, db):
 
 CSV_CASES = {
     "value 7": (lambda rows, cols: rows[1].update(purpose_why="7"), None,
-                "row 3, column purpose_why: '7' is not on the scale 1–5 or empty for "
-                "don't know"),
+                "Række 3, kolonne purpose_why: '7' er ikke på skalaen 1–5. Lad cellen være tom "
+                "for “Ved ikke”."),
     "missing column": (None, lambda cols: cols.remove("follow_up_data"),
-                       "column follow_up_data: missing"),
+                       "Kolonne follow_up_data: Mangler."),
     "unknown column": (None, lambda cols: cols.append("purpose_extra"),
-                       "column purpose_extra: unknown (not a statement id, member, name or "
-                       "comment:<theme id>)"),
+                       "Kolonne purpose_extra: Kendes ikke. Brug et udsagns id, member, name "
+                       "eller comment:<theme id>."),
     "duplicate member": (lambda rows, cols: rows[1].update(member="r1"), None,
-                         "row 3, column member: r1 is also in row 2"),
+                         "Række 3, kolonne member: r1 står også i række 2."),
 }
 
 
@@ -334,7 +349,9 @@ def test_csv_with_the_wrong_encoding_changes_nothing(app, facilitator, questionn
     before = row_counts(db)
     response = post_csv(facilitator, raw.encode("latin-1"))
     assert response.status_code == 400
-    assert "the file is not UTF-8 text (byte" in html_text(response)
+    byte = raw.index("ø")  # the first byte that is not UTF-8 (all before it are ASCII)
+    assert f"Filen er ikke UTF-8-tekst (byte {byte}). Gem den som CSV UTF-8." in \
+        html_text(response)
     assert row_counts(db) == before
 
 

@@ -75,15 +75,17 @@ def to_bytes(document) -> bytes:
     return text.encode("utf-8")
 
 
-def expect_refused(app, runner, db, tmp_path, raw: bytes, message: str | None = None):
-    """The upload answers 400 with ``message``; `import` and `report` exit 1 without a traceback."""
+def expect_refused(app, runner, db, tmp_path, raw: bytes, english: str | None = None,
+                   danish: str | None = None):
+    """The upload answers 400 saying ``danish`` (the page is in Danish); `import` and `report`
+    exit 1 without a traceback, on one line that says ``english``."""
     before = row_counts(db)
     response = upload(app, raw)
     assert response.status_code == 400, html_text(response)[:500]
     text = html_text(response)
     assert "Intet blev importeret." in text
-    if message is not None:
-        assert message in text
+    if danish is not None:
+        assert danish in text
     path = tmp_path / "hostile.json"
     path.write_bytes(raw)
     for command in (["import", str(path)], ["report", str(path), "-o", str(tmp_path / "x.pdf")]):
@@ -92,70 +94,93 @@ def expect_refused(app, runner, db, tmp_path, raw: bytes, message: str | None = 
         assert isinstance(result.exception, SystemExit)
         assert "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1  # one clear line
-        if message is not None:
-            assert message in result.output
+        if english is not None:
+            assert english in result.output
     assert row_counts(db) == before
     assert not (tmp_path / "x.pdf").exists()
     return text
 
 
+# Each case: what the command line prints (English) and what the Danish upload page says.
 JSON_CASES = {
     "decisions as a number": (lambda d: d.update(decisions=5),
-                              "decisions: 5 must be of type array"),
-    "actions as a number": (lambda d: d.update(actions=5), "actions: 5 must be of type array"),
+                              "decisions: 5 must be of type array",
+                              "decisions: 5 skal have typen array."),
+    "actions as a number": (lambda d: d.update(actions=5), "actions: 5 must be of type array",
+                            "actions: 5 skal have typen array."),
     "history actions as a number": (
-        lambda d: d["history"][0].update(actions=7), "history[0].actions: 7 must be of type array"),
+        lambda d: d["history"][0].update(actions=7), "history[0].actions: 7 must be of type array",
+        "history[0].actions: 7 skal have typen array."),
     "a date that is no date": (
         lambda d: d["actions"][0].update(due_date="not a date"),
-        "actions[0].due_date: 'not a date' is not a date (YYYY-MM-DD)"),
+        "actions[0].due_date: 'not a date' is not a date (YYYY-MM-DD)",
+        "actions[0].due_date: 'not a date' er ikke en dato (ÅÅÅÅ-MM-DD)."),
     "a date that is a number": (
         lambda d: d["actions"][0].update(due_date=5),
-        "actions[0].due_date: 5 must be of type string or null"),
+        "actions[0].due_date: 5 must be of type string or null",
+        "actions[0].due_date: 5 skal have typen string eller null."),
     "a history date that is no date": (
         lambda d: d["history"][0]["actions"].append(dict(d["actions"][0], due_date="31/12")),
-        "is not a date (YYYY-MM-DD)"),
+        "'31/12' is not a date (YYYY-MM-DD)", "'31/12' er ikke en dato (ÅÅÅÅ-MM-DD)."),
     "two decisions for one recommendation": (
         lambda d: d["decisions"].append(dict(d["decisions"][0])),
-        "already has a decision (decisions[0])"),
+        "already has a decision (decisions[0])", "har allerede en beslutning (decisions[0])."),
     "a 5000-digit integer": (lambda d: d["members"][0]["answers"].update(purpose_why=BIG_INT),
-                             "a whole number of 5000 digits"),
-    "nested 60 000 levels deep": (lambda d: d.update(extra=DEEP), "nests lists or objects too"),
+                             "the file contains a whole number of 5000 digits (at most 18)",
+                             "Filen indeholder et heltal med 5000 cifre. Det må højst have 18."),
+    "nested 60 000 levels deep": (
+        lambda d: d.update(extra=DEEP),
+        "the file nests lists or objects too deeply (at most 20 levels)",
+        "Filen har lister eller objekter inden i hinanden i mere end 20 lag."),
     "a consensus outside the scale": (
         lambda d: d["decisions"][0].update(consensus=9),
-        "decisions[0].consensus: 9 is not a score from 1 to 5"),
+        "decisions[0].consensus: 9 is not a score from 1 to 5",
+        "decisions[0].consensus: 9 er ikke en score fra 1 til 5."),
     "a comment of 3000 characters": (
         lambda d: d["members"][0]["comments"].update(purpose="x" * 3000),
-        "members[0].comments.purpose: 3000 characters, at most 2000"),
-    "an action of 600 characters": (lambda d: d["actions"][0].update(text="y" * 600),
-                                    "actions[0].text: 600 characters, at most 500"),
+        "members[0].comments.purpose: 3000 characters, at most 2000",
+        "members[0].comments.purpose: Teksten har 3000 tegn. Den må højst have 2000."),
+    "an action of 600 characters": (
+        lambda d: d["actions"][0].update(text="y" * 600),
+        "actions[0].text: 600 characters, at most 500",
+        "actions[0].text: Teksten har 600 tegn. Den må højst have 500."),
     "an organisation of 201 characters": (
         lambda d: d["assessment"].update(organisation="K" * 201),
-        "assessment.organisation: 201 characters, at most 200"),
+        "assessment.organisation: 201 characters, at most 200",
+        "assessment.organisation: Teksten har 201 tegn. Den må højst have 200."),
 }
 
 
 @pytest.mark.parametrize("case", sorted(JSON_CASES))
 def test_hostile_json_is_refused_with_its_path(app, runner, db, tmp_path, export_document,
                                                case):
-    change, message = JSON_CASES[case]
+    change, english, danish = JSON_CASES[case]
     document = copy.deepcopy(export_document)
     change(document)
-    expect_refused(app, runner, db, tmp_path, to_bytes(document), message)
+    expect_refused(app, runner, db, tmp_path, to_bytes(document), english, danish)
 
 
-@pytest.mark.parametrize(("weight", "message"), [
-    ("NaN", "the file contains NaN, which is not a number JSON allows"),
-    ("Infinity", "the file contains Infinity, which is not a number JSON allows"),
-    ("1e308", "weight: must be greater than 0 and at most 100, not 1e+308"),
-    ("1e999", "the number 1e999, which is too large"),
+# The questionnaire's own reasons (core/content.py) are still English sentences: the page
+# says in Danish that the file's questionnaire cannot be used, and quotes the reason.
+@pytest.mark.parametrize(("weight", "english", "danish"), [
+    ("NaN", "the file contains NaN, which is not a number JSON allows",
+     "Filen indeholder NaN. Det er ikke et tal, JSON tillader."),
+    ("Infinity", "the file contains Infinity, which is not a number JSON allows",
+     "Filen indeholder Infinity. Det er ikke et tal, JSON tillader."),
+    ("1e308", "questionnaire.themes[0].questions[0].weight: must be greater than 0 and at most "
+              "100, not 1e+308",
+     "questionnaire.themes[0].questions[0].weight: Spørgeskemaet i filen kan ikke bruges (must "
+     "be greater than 0 and at most 100, not 1e+308)."),
+    ("1e999", "the file contains the number 1e999, which is too large",
+     "Filen indeholder tallet 1e999, som er for stort."),
 ])
 def test_weights_must_be_finite_and_sane(app, runner, db, tmp_path, export_document, weight,
-                                         message):
+                                         english, danish):
     document = copy.deepcopy(export_document)
     document["questionnaire"]["themes"][0]["questions"][0]["weight"] = "__WEIGHT__"
     document["questionnaire_hash"] = "0" * 64
     raw = to_bytes(document).replace(b'"__WEIGHT__"', weight.encode())
-    expect_refused(app, runner, db, tmp_path, raw, message)
+    expect_refused(app, runner, db, tmp_path, raw, english, danish)
 
 
 def test_a_huge_declared_scale_gives_a_short_answer(app, runner, db, tmp_path, export_document):
@@ -163,7 +188,9 @@ def test_a_huge_declared_scale_gives_a_short_answer(app, runner, db, tmp_path, e
     document["questionnaire"]["scale"]["min"] = 0
     document["questionnaire"]["scale"]["max"] = 200_000
     text = expect_refused(app, runner, db, tmp_path, to_bytes(document),
-                          "questionnaire.scale.max: must lie between -100 and 100")
+                          "questionnaire.scale.max: must lie between -100 and 100",
+                          "questionnaire.scale.max: Spørgeskemaet i filen kan ikke bruges (must "
+                          "lie between -100 and 100).")
     assert len(text) < 5000
 
 
@@ -172,8 +199,9 @@ def test_many_problems_are_capped(app, runner, db, tmp_path, export_document):
     for member in document["members"]:
         member["answers"].update({f"unknown_{i}": 3 for i in range(40)})
     # 12 members × 40 unknown statements = 480 problems: 50 listed, then the rest counted
-    text = expect_refused(app, runner, db, tmp_path, to_bytes(document), "… and 430 more")
-    assert text.count("unknown statement") == 50
+    text = expect_refused(app, runner, db, tmp_path, to_bytes(document), "… and 430 more",
+                          "Ukendt udsagn. … og 430 til")
+    assert text.count("Ukendt udsagn.") == 50
 
 
 def test_weights_in_questions_toml_must_be_finite(tmp_path, runner):
@@ -256,14 +284,16 @@ def test_a_csv_cell_of_140000_characters_is_refused(app, facilitator, questionna
     before = row_counts(db)
     response = post_csv(facilitator, answers_csv(questionnaire, rows))
     assert response.status_code == 400
-    assert "not CSV we can read: field larger than field limit (131072)" in html_text(response)
+    assert "Filen kan ikke læses som CSV: field larger than field limit (131072)" in \
+        html_text(response)
     rows[0]["name"] = "A" * 101
     rows[0]["comment:purpose"] = "k" * 2001
     response = post_csv(facilitator, answers_csv(questionnaire, rows))
     assert response.status_code == 400
     text = html_text(response)
-    assert "row 2, column name: 101 characters, at most 100" in text
-    assert "row 2, column comment:purpose: 2001 characters, at most 2000" in text
+    assert "Række 2, kolonne name: Teksten har 101 tegn. Den må højst have 100." in text
+    assert "Række 2, kolonne comment:purpose: Teksten har 2001 tegn. Den må højst have 2000." \
+        in text
     assert row_counts(db) == before
 
 
@@ -537,7 +567,9 @@ def test_a_wide_scale_is_refused_before_anything_is_built(app, runner, db, tmp_p
     document = copy.deepcopy(export_document)
     document["questionnaire"]["scale"].update(min=0, max=90)
     expect_refused(app, runner, db, tmp_path, to_bytes(document),
-                   "questionnaire.scale.max: the scale 0–90 has 91 points, at most 11")
+                   "questionnaire.scale.max: the scale 0–90 has 91 points, at most 11",
+                   "questionnaire.scale.max: Spørgeskemaet i filen kan ikke bruges (the scale "
+                   "0–90 has 91 points, at most 11).")
 
 
 def test_the_schema_states_the_same_limits_as_the_forms():
@@ -572,6 +604,13 @@ def test_the_schema_states_the_same_limits_as_the_forms():
     assert max_length(DecisionForm.note) == limits.NOTE_MAX
     assert max_length(ActionForm.text) == limits.ACTION_MAX
     assert max_length(ActionForm.owner) == limits.NAME_MAX
+    # the organisation's forms
+    from selfcheck.web.organisations.forms import LevelForm, OrganisationForm, TeamForm
+
+    assert max_length(OrganisationForm.name) == limits.ORGANISATION_MAX
+    assert max_length(TeamForm.team) == limits.TEAM_MAX
+    assert max_length(LevelForm.name_da) == max_length(LevelForm.name_en) == \
+        limits.LEVEL_NAME_MAX
 
 
 @BOTH
@@ -595,8 +634,8 @@ def test_member_and_action_counts_are_bounded_everywhere(app, questionnaire, db,
     rows = [{"member": "r1", **{q.id: "3" for q in questionnaire.questions}}]
     response = post_csv(facilitator, answers_csv(questionnaire, rows))
     assert response.status_code == 400
-    assert "the file has 1 members; this self-assessment has room for 0 more" in \
-        html_text(response)
+    assert "Filen har 1 medlemmer, men der er kun plads til 0 flere i denne selvevaluering " \
+        "(højst 1)." in html_text(response)
     page = facilitator.client.get(f"{facilitator.results_url}/workshop/1")
     response = facilitator.client.post(f"{facilitator.results_url}/workshop/1/actions", data={
         "csrf_token": csrf_token(page.get_data(as_text=True)), "text": "Gør noget",

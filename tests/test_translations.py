@@ -16,7 +16,8 @@ METHOD_MAP = [
     ("templates/**.html", "jinja2"),
     ("templates/**.css", "jinja2"),
 ]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "N_": None}  # N_: a message marked where it is defined (exchange/problems.py)
 
 
 def extracted_ids() -> set[str]:

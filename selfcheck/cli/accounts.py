@@ -14,18 +14,11 @@ def user_group() -> None:
     """Accounts for facilitators and consultants (an administrator's commands)."""
 
 
-def _password_problem_text(code: str) -> str:
-    from selfcheck.services.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN
+def _refused(problems) -> click.ClickException:
+    """An account's problems as the web says them, in English (exchange/problems.py)."""
+    from selfcheck.exchange.problems import message
 
-    return {
-        "email": "that is not an e-mail address",
-        "taken": "an account with that e-mail address already exists",
-        "too_short": f"the password must have at least {PASSWORD_MIN} characters",
-        "too_long": f"the password must have at most {PASSWORD_MAX} characters",
-        "control": "the password contains a character that cannot be typed",
-        "common": "the password is on a list of common passwords",
-        "guessable": "the password is too easy to guess; add a few more words",
-    }.get(code, code)
+    return click.ClickException(" ".join(message(p) for p in problems))
 
 
 def _prompt_password() -> str:
@@ -38,17 +31,18 @@ def _prompt_password() -> str:
 def user_add_command(email: str) -> None:
     """Create an account for EMAIL; asks for the password twice."""
     from selfcheck.db import get_session
+    from selfcheck.exchange.problems import ExchangeError, Problem
     from selfcheck.services.accounts import users
 
     require_schema()
-    if users.normalise_email(email) is None:
-        raise click.ClickException(_password_problem_text("email"))
+    if users.normalise_email(email) is None:  # before asking for the password
+        raise _refused([Problem(("email",), "email")])
     if users.find_by_email(get_session(), email) is not None:
-        raise click.ClickException(_password_problem_text("taken"))
+        raise _refused([Problem(("email",), "taken")])
     try:
         account = users.create_account(get_session(), email, _prompt_password())
-    except users.AccountError as exc:
-        raise click.ClickException(_password_problem_text(exc.code)) from None
+    except ExchangeError as exc:
+        raise _refused(exc.problems) from None
     click.echo(f"Account created: {account.email}")
 
 
@@ -58,6 +52,7 @@ def user_add_command(email: str) -> None:
 def user_set_password_command(email: str) -> None:
     """Give EMAIL's account a new password; every login of the account ends."""
     from selfcheck.db import get_session
+    from selfcheck.exchange.problems import ExchangeError
     from selfcheck.services.accounts import users
 
     require_schema()
@@ -66,6 +61,6 @@ def user_set_password_command(email: str) -> None:
         raise click.ClickException(f"no account has the e-mail address {email[:254]!r}")
     try:
         users.set_password(get_session(), account, _prompt_password())
-    except users.AccountError as exc:
-        raise click.ClickException(_password_problem_text(exc.code)) from None
+    except ExchangeError as exc:
+        raise _refused(exc.problems) from None
     click.echo(f"Password changed for {account.email}; it is logged out everywhere.")

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from selfcheck.core.content import LANGUAGES
 from selfcheck.exchange import FORMATS
-from selfcheck.exchange.problems import ExchangeError, shown
+from selfcheck.exchange.problems import ExchangeError, lines, shown
 
 from .common import require_schema
 
@@ -152,10 +152,8 @@ def _read_export(file: Path, organisation_only: bool = False):
         return document, exchange.load_export(document)
     except OSError as exc:
         raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
-    except jsondoc.JSONFileError as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
-    except ExchangeError as exc:
-        raise click.ClickException(f"{file}: " + "; ".join(shown(exc.problems))) \
+    except ExchangeError as exc:  # jsondoc.JSONFileError too; in English, on one line
+        raise click.ClickException(f"{file}: " + "; ".join(lines(shown(exc.problems)))) \
             from None
 
 
@@ -184,7 +182,7 @@ def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
     try:
         pdf = chain_report.render_pdf(data, lang or data.language, date.today())
     except ExchangeError as exc:
-        raise click.ClickException(f"{file}: " + "; ".join(exc.problems)) from None
+        raise click.ClickException(f"{file}: " + "; ".join(lines(exc.problems))) from None
     output.write_bytes(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")
 

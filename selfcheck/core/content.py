@@ -45,6 +45,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from selfcheck.core.exact import exact
+from selfcheck.limits import MAX_LEVELS
 
 #: Every text in the questionnaire exists in these languages; the first is the default.
 LANGUAGES: tuple[str, ...] = ("da", "en")
@@ -65,7 +66,6 @@ MAX_BANDS = 10
 MAX_THEMES = 20
 MAX_QUESTIONS_PER_THEME = 30
 MAX_SUGGESTIONS_PER_THEME = 60
-MAX_LEVELS = 8  # default levels of an organisation's leadership chain
 MAX_CHAIN_SUGGESTIONS_PER_THEME = 20
 MAX_WEIGHT = 100
 MAX_TEXT = 4000  # characters in one text of the questionnaire

@@ -11,19 +11,13 @@ from typing import Any
 
 from selfcheck.core.records import HistoryEntry, LevelData, OrganisationData
 from selfcheck.exchange import team as exchange
-from selfcheck.exchange.problems import ExchangeError, nul_problems
-from selfcheck.limits import ORGANISATION_MAX
+from selfcheck.exchange.problems import ExchangeError, Problem, nul_problems
+from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS, ORGANISATION_MAX
 
 FORMAT = "selfcheck-organisation"
 
 
 VERSION = 1
-
-
-MAX_LEVELS = 8
-
-
-MAX_TEAMS = 200
 
 
 def export_organisation(organisation, history_of: Callable[[Any], Sequence[HistoryEntry]]
@@ -56,44 +50,44 @@ def _without_names(document: dict[str, Any]) -> dict[str, Any]:
 
 def load_organisation_export(document: Any, *, trusted: bool = False) -> OrganisationData:
     """Validate an organisation export, or raise ExchangeError listing every problem."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not isinstance(document, Mapping) or document.get("format") != FORMAT:
-        raise ExchangeError([f'format: must be "{FORMAT}"'])
+        raise ExchangeError.one("must_be", ("format",), value=f'"{FORMAT}"')
     if document.get("version") != VERSION:
-        raise ExchangeError([f"version: {document.get('version')!r} is not supported "
-                                      f"(expected {VERSION})"])
+        raise ExchangeError.one("version", ("version",), value=repr(document.get("version")),
+                                expected=VERSION)
     meta = document.get("organisation")
     if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str) \
             or not 1 <= len(meta["name"]) <= ORGANISATION_MAX \
             or meta.get("language") not in ("da", "en") \
             or not isinstance(meta.get("created_at"), str):
-        problems.append("organisation: needs a name (1–200 characters), language da or en "
-                        "and created_at")
+        problems.append(Problem(("organisation",), "organisation_meta",
+                                {"max": ORGANISATION_MAX}))
     elif not trusted:
         problems += nul_problems(meta, ("organisation",))
     raw_levels = document.get("levels")
     if not isinstance(raw_levels, list) or not 1 <= len(raw_levels) <= MAX_LEVELS:
-        raise ExchangeError(problems + [f"levels: a list of 1–{MAX_LEVELS} levels"])
+        raise ExchangeError([*problems, Problem(("levels",), "levels_list", {"max": MAX_LEVELS})])
     levels, team_count = [], 0
     for i, raw in enumerate(raw_levels):
-        path = f"levels[{i}]"
+        path = ("levels", i)
         if not isinstance(raw, Mapping) or not all(
-                isinstance(raw.get(k), str) and 1 <= len(raw[k]) <= 100
+                isinstance(raw.get(k), str) and 1 <= len(raw[k]) <= LEVEL_NAME_MAX
                 for k in ("name_da", "name_en")) or not isinstance(raw.get("teams"), list):
-            problems.append(f"{path}: needs name_da, name_en (1–100 characters) and teams")
+            problems.append(Problem(path, "level_meta", {"max": LEVEL_NAME_MAX}))
             continue
         if not trusted:
-            problems += nul_problems({k: raw[k] for k in ("name_da", "name_en")},
-                                              ("levels", i))
+            problems += nul_problems({k: raw[k] for k in ("name_da", "name_en")}, path)
         team_count += len(raw["teams"])
         if team_count > MAX_TEAMS:
-            raise ExchangeError(problems + [f"{path}.teams: at most {MAX_TEAMS} teams"])
+            raise ExchangeError([*problems, Problem((*path, "teams"), "teams_max",
+                                                    {"max": MAX_TEAMS})])
         teams = []
         for j, team in enumerate(raw["teams"]):
             try:
                 teams.append(exchange.load_export(team, trusted=trusted))
             except ExchangeError as exc:
-                problems += [f"{path}.teams[{j}].{p}" for p in exc.problems]
+                problems += [p.under(*path, "teams", j) for p in exc.problems]
         levels.append(LevelData(raw["name_da"], raw["name_en"], tuple(teams)))
     if problems:
         raise ExchangeError(problems)

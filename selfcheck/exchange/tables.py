@@ -24,7 +24,7 @@ from selfcheck.core import scoring
 from selfcheck.core.content import Questionnaire
 from selfcheck.core.exact import Number, Root, rounded
 from selfcheck.core.records import AssessmentData, MemberData
-from selfcheck.exchange.problems import ExchangeError
+from selfcheck.exchange.problems import Column, ExchangeError, Line, Problem, Row
 from selfcheck.limits import COMMENT_MAX, MEMBER_ID_MAX, MEMBERS_MAX, NAME_MAX
 
 ANSWER_COLUMNS = ("member", "name", "submitted", "theme_id", "theme", "statement_id",
@@ -160,66 +160,63 @@ def read_answers_csv(raw: bytes, questionnaire: Questionnaire) -> list[MemberDat
     Texts are held to the same limits as the forms (limits.py).
     """
     if len(raw) > MAX_CSV_BYTES:
-        raise ExchangeError([f"the file is {len(raw) // 1024} KiB, at most "
-                             f"{MAX_CSV_BYTES // 1024} KiB"])
+        raise ExchangeError.one("file_too_large", size=len(raw) // 1024,
+                                limit=f"{MAX_CSV_BYTES // 1024} KiB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ExchangeError([f"the file is not UTF-8 text (byte {exc.start}); save it as "
-                             "CSV UTF-8"]) from None
+        raise ExchangeError.one("csv_not_utf8", byte=exc.start) from None
     if "\x00" in text:  # no database column can hold it (PostgreSQL refuses the row)
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ExchangeError([f"line {line}: the file contains a NUL character (\\x00); "
-                             "save it as CSV UTF-8"])
+        number = text.count("\n", 0, text.index("\x00")) + 1
+        raise ExchangeError.one("csv_nul", (Line(number),))
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         # e.g. a cell longer than the csv module's own limit of 131 072 characters
-        raise ExchangeError([f"the file is not CSV we can read: {str(exc)[:120]}"]) from None
+        raise ExchangeError.one("unreadable_csv", error=str(exc)[:120]) from None
     if not rows or not rows[0]:
-        raise ExchangeError(["the file is empty"])
+        raise ExchangeError.one("empty_file")
     header = [h.strip() for h in rows[0]]
     question_ids = [q.id for q in questionnaire.questions]
     theme_ids = {t.id for t in questionnaire.themes}
-    problems = []
-    for column in ("member", *question_ids):
-        if column not in header:
-            problems.append(f"column {column}: missing")
-    for column in header:
-        known = column in ("member", "name") or column in question_ids or (
-            column.startswith("comment:") and column[8:] in theme_ids)
+    problems: list[Problem] = []
+    for name in ("member", *question_ids):
+        if name not in header:
+            problems.append(Problem((Column(name),), "missing"))
+    for name in header:
+        known = name in ("member", "name") or name in question_ids or (
+            name.startswith("comment:") and name[8:] in theme_ids)
         if not known:
-            problems.append(f"column {column[:60]}: unknown (not a statement id, member, name or "
-                            "comment:<theme id>)")
+            problems.append(Problem((Column(name),), "unknown_column"))
     duplicated = sorted({c for c in header if header.count(c) > 1})
-    problems += [f"column {c[:60]}: appears more than once" for c in duplicated]
+    problems += [Problem((Column(c),), "column_twice") for c in duplicated]
     if problems:
         raise ExchangeError(problems)
-    data_rows = [(n, row) for n, row in enumerate(rows[1:], start=2)
-                 if any(cell.strip() for cell in row)]
+    data_rows = [(n, cells) for n, cells in enumerate(rows[1:], start=2)
+                 if any(cell.strip() for cell in cells)]
     if len(data_rows) > MEMBERS_MAX:
-        raise ExchangeError([f"the file has {len(data_rows)} rows of answers, at most "
-                             f"{MEMBERS_MAX}"])
+        raise ExchangeError.one("too_many_rows", count=len(data_rows), limit=MEMBERS_MAX)
     limits = {"member": MEMBER_ID_MAX, "name": NAME_MAX}
     scale = {str(v) for v in questionnaire.scale.values}
     members, seen = [], {}
-    for number, row in data_rows:
-        if len(row) != len(header):
-            problems.append(f"row {number}: {len(row)} cells, the header has {len(header)}")
+    for number, cells_in_row in data_rows:
+        if len(cells_in_row) != len(header):
+            problems.append(Problem((Row(number),), "cell_count",
+                                    {"cells": len(cells_in_row), "header": len(header)}))
             continue
-        cells = dict(zip(header, (_imported_text(c.strip()) for c in row), strict=True))
-        for column, value in cells.items():
-            limit = limits.get(column, COMMENT_MAX if column.startswith("comment:") else None)
+        cells = dict(zip(header, (_imported_text(c.strip()) for c in cells_in_row), strict=True))
+        for name, value in cells.items():
+            limit = limits.get(name, COMMENT_MAX if name.startswith("comment:") else None)
             if limit is not None and len(value) > limit:
-                problems.append(f"row {number}, column {column}: {len(value)} characters, at "
-                                f"most {limit}")
-                cells[column] = value[:limit]
+                problems.append(Problem((Row(number), Column(name)), "max_length",
+                                        {"length": len(value), "limit": limit}))
+                cells[name] = value[:limit]
         member_id = cells["member"]
         if not member_id:
-            problems.append(f"row {number}, column member: missing")
+            problems.append(Problem((Row(number), Column("member")), "missing"))
         elif member_id in seen:
-            problems.append(f"row {number}, column member: {member_id} is also in row "
-                            f"{seen[member_id]}")
+            problems.append(Problem((Row(number), Column("member")), "member_in_row",
+                                    {"id": member_id, "other": seen[member_id]}))
         seen.setdefault(member_id, number)
         answers = {}
         for question_id in question_ids:
@@ -229,14 +226,14 @@ def read_answers_csv(raw: bytes, questionnaire: Questionnaire) -> list[MemberDat
             elif value.casefold() in DONT_KNOW_VALUES:
                 answers[question_id] = None
             else:
-                problems.append(f"row {number}, column {question_id}: {value[:40]!r} is not on "
-                                f"the scale {questionnaire.scale.min}–{questionnaire.scale.max} "
-                                "or empty for don't know")
+                problems.append(Problem((Row(number), Column(question_id)), "off_scale_csv", {
+                    "value": repr(value[:40]), "min": questionnaire.scale.min,
+                    "max": questionnaire.scale.max}))
         comments = {c[8:]: cells[c] for c in header if c.startswith("comment:") and cells[c]}
         members.append(MemberData(member_id, cells.get("name") or None, True, answers,
                                   comments))
     if problems:
         raise ExchangeError(problems)
     if not members:
-        raise ExchangeError(["the file has no rows of answers"])
+        raise ExchangeError.one("no_rows")
     return members

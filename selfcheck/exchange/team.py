@@ -23,7 +23,14 @@ from selfcheck.core.records import (
     HistoryEntry,
     MemberData,
 )
-from selfcheck.exchange.problems import ExchangeError, _clip, _path, _short, nul_problems
+from selfcheck.exchange.problems import (
+    ExchangeError,
+    Problem,
+    _clip,
+    _short,
+    keys,
+    nul_problems,
+)
 from selfcheck.resources import resource_path
 
 FORMAT = "selfcheck-assessment"
@@ -151,13 +158,14 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
     try:
         questionnaire = _questionnaire(document["questionnaire"], digest)
     except ContentError as exc:
-        raise ExchangeError([f"questionnaire.{p}" for p in exc.problems]) from exc
+        raise ExchangeError([_questionnaire_problem(p) for p in exc.problems]) from exc
     meta = document["assessment"]
     for key in ("created_at", "closed_at"):
         if meta.get(key) is not None and not _is_iso(meta[key], datetime):
-            problems.append(f"assessment.{key}: {_short(meta[key])} is not a date and time")
+            problems.append(Problem(("assessment", key), "not_datetime",
+                                    {"value": _short(meta[key])}))
     if digest != document["questionnaire_hash"]:
-        problems.append("questionnaire_hash: does not match the questionnaire")
+        problems.append(Problem(("questionnaire_hash",), "hash_mismatch"))
     members = _members(document["members"], questionnaire, meta["anonymous"], problems)
     decisions, actions = _workshop(document, questionnaire, problems)
     history = _history(document.get("history", []), problems)
@@ -189,41 +197,61 @@ def _schema_validator():
     return Draft202012Validator(schema)
 
 
-def schema_problems(document: Any) -> list[str]:
-    """Every way ``document`` breaks docs/export-schema.json, as short lines with paths.
+def _questionnaire_problem(line: str) -> Problem:
+    """A problem of the questionnaire inside the file (core/content.py writes it as a line,
+    "scale.max: must lie between -100 and 100"; the reason stays in English)."""
+    place, sep, reason = line.partition(": ")
+    if not sep:
+        return Problem(("questionnaire",), "questionnaire", {"reason": line})
+    return Problem(("questionnaire", place), "questionnaire", {"reason": reason})
+
+
+def schema_problems(document: Any) -> list[Problem]:
+    """Every way ``document`` breaks docs/export-schema.json, each with its path.
 
     A NUL character anywhere is a problem too: the schema cannot say it, SQLite would
     store it, and PostgreSQL refuses the whole row.
     """
-    return [f"{_path(error.absolute_path)}: {_describe(error)}"
+    return [Problem(keys(error.absolute_path), *_describe(error))
             for error in _schema_validator().iter_errors(document)] + nul_problems(document)
 
 
-def _describe(error) -> str:
-    """A one-line reason that never repeats a huge value back."""
+REQUIRED = " is a required property"  # how jsonschema names the missing key
+
+
+def _describe(error) -> tuple[str, dict[str, Any]]:
+    """The code and parameters of a schema error; they never repeat a huge value back."""
     kind, limit, value = error.validator, error.validator_value, error.instance
     if kind == "maxLength":
-        return f"{len(value)} characters, at most {limit}"
+        return "max_length", {"length": len(value), "limit": limit}
     if kind in ("maxItems", "maxProperties"):
-        return f"{len(value)} entries, at most {limit}"
+        return "max_items", {"count": len(value), "limit": limit}
     if kind == "type":
-        expected = " or ".join(limit) if isinstance(limit, list) else limit
-        return f"{_short(value)} must be of type {expected}"
+        return "type", {"value": _short(value),
+                        "expected": tuple(limit) if isinstance(limit, list) else limit}
     if kind in ("minimum", "maximum"):
-        return f"{_short(value)} must be {'at least' if kind == 'minimum' else 'at most'} {limit}"
+        return ("at_least" if kind == "minimum" else "at_most"), {"value": _short(value),
+                                                                  "limit": limit}
     if kind == "const" and list(error.absolute_path) == ["version"]:
-        return f"{_short(value)} is not supported (expected {limit})"
+        return "version", {"value": _short(value), "expected": limit}
     if kind == "const":
-        return f"must be {json.dumps(limit)}"
+        return "must_be", {"value": json.dumps(limit)}
     if kind == "enum":
-        words = [json.dumps(a) if not isinstance(a, str) else a for a in limit]
-        return "must be " + (", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1
-                             else words[0])
+        return "must_be", {"value": tuple(json.dumps(a) if not isinstance(a, str) else a
+                                          for a in limit)}
     if kind == "additionalProperties":
         extra = sorted(set(value) - set(error.schema.get("properties", {})))
-        return "unknown key " + ", ".join(_short(k, 40) for k in extra[:5]) + \
-            (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
-    return error.message[:200]
+        named = ", ".join(_short(k, 40) for k in extra[:5])
+        if len(extra) > 5:
+            return "unknown_keys", {"keys": named, "more": len(extra) - 5}
+        return "unknown_key", {"keys": named}
+    if kind == "required" and error.message.endswith(REQUIRED):  # one error per missing key
+        return "required", {"key": _clip(error.message.removesuffix(REQUIRED))}
+    if kind == "minLength":
+        return "empty", {"value": _short(value)}
+    if kind == "pattern":
+        return "pattern", {"value": _short(value), "pattern": repr(limit)}
+    return "schema", {"message": error.message[:200]}
 
 
 def _is_iso(value: Any, kind: type) -> bool:
@@ -234,18 +262,19 @@ def _is_iso(value: Any, kind: type) -> bool:
     return True
 
 
-def _history(raw: list, problems: list[str]) -> list[HistoryEntry]:
+def _history(raw: list, problems: list[Problem]) -> list[HistoryEntry]:
     """Earlier results; the schema has checked the shapes."""
     entries = []
     for i, item in enumerate(raw):
-        path = f"history[{i}]"
+        path = ("history", i)
         for key in ("created_at", "closed_at"):
             if item.get(key) is not None and not _is_iso(item[key], datetime):
-                problems.append(f"{path}.{key}: {_short(item[key])} is not a date and time")
+                problems.append(Problem((*path, key), "not_datetime",
+                                        {"value": _short(item[key])}))
         scores = {t["theme_id"]: exact_or_none(t["score"]) for t in item["themes"]}
         consensus = {t["theme_id"]: exact(t["consensus"]) for t in item["themes"]
                      if t["consensus"] is not None}
-        actions = tuple(_action(a, f"{path}.actions[{j}]", problems)
+        actions = tuple(_action(a, (*path, "actions", j), problems)
                         for j, a in enumerate(item["actions"]))
         statements = {q["statement_id"]: (q["theme_id"], exact_or_none(q["mean"]))
                       for q in item.get("statements", [])}
@@ -255,9 +284,10 @@ def _history(raw: list, problems: list[str]) -> list[HistoryEntry]:
     return entries
 
 
-def _action(raw: Mapping[str, Any], path: str, problems: list[str]) -> ActionData:
+def _action(raw: Mapping[str, Any], path: tuple, problems: list[Problem]) -> ActionData:
     if raw["due_date"] is not None and not _is_date(raw["due_date"]):
-        problems.append(f"{path}.due_date: {_short(raw['due_date'])} is not a date (YYYY-MM-DD)")
+        problems.append(Problem((*path, "due_date"), "not_date",
+                                {"value": _short(raw["due_date"])}))
     return ActionData(raw["theme_id"], raw["text"], raw["owner"], raw["due_date"],
                       raw["status"], raw.get("suggestion_id"))
 
@@ -268,64 +298,67 @@ def _is_date(value: str) -> bool:
 
 
 def _workshop(document: Mapping[str, Any], questionnaire: Questionnaire,
-              problems: list[str]) -> tuple[list[DecisionData], list[ActionData]]:
+              problems: list[Problem]) -> tuple[list[DecisionData], list[ActionData]]:
     theme_ids = {t.id for t in questionnaire.themes}
     scale = questionnaire.scale
     decisions, actions = [], []
     seen: dict[str, int] = {}
     for i, raw in enumerate(document.get("decisions", [])):
-        path = f"decisions[{i}]"
+        path = ("decisions", i)
         theme_id, consensus = raw["theme_id"], raw["consensus"]
         if theme_id not in theme_ids:
-            problems.append(f"{path}.theme_id: {_short(theme_id)} is not a recommendation of "
-                            "the questionnaire")
+            problems.append(Problem((*path, "theme_id"), "not_a_recommendation",
+                                    {"value": _short(theme_id)}))
             continue
         if theme_id in seen:
-            problems.append(f"{path}.theme_id: {theme_id} already has a decision "
-                            f"(decisions[{seen[theme_id]}])")
+            problems.append(Problem((*path, "theme_id"), "decision_twice",
+                                    {"theme": theme_id, "other": f"decisions[{seen[theme_id]}]"}))
             continue
         seen[theme_id] = i
         if consensus is not None and not scale.min <= consensus <= scale.max:
-            problems.append(f"{path}.consensus: {_short(consensus)} is not a score from "
-                            f"{scale.min} to {scale.max}")
+            problems.append(Problem((*path, "consensus"), "off_score", {
+                "value": _short(consensus), "min": scale.min, "max": scale.max}))
             continue
         decisions.append(DecisionData(theme_id, consensus, raw["note"],
                                       raw["agreed_to_disagree"]))
     for i, raw in enumerate(document.get("actions", [])):
-        path = f"actions[{i}]"
+        path = ("actions", i)
         if raw["theme_id"] not in theme_ids:
-            problems.append(f"{path}.theme_id: {_short(raw['theme_id'])} is not a "
-                            "recommendation of the questionnaire")
+            problems.append(Problem((*path, "theme_id"), "not_a_recommendation",
+                                    {"value": _short(raw["theme_id"])}))
             continue
         actions.append(_action(raw, path, problems))
     return decisions, actions
 
 
 def _members(raw: list, questionnaire: Questionnaire, anonymous: bool,
-             problems: list[str]) -> list[MemberData]:
+             problems: list[Problem]) -> list[MemberData]:
     question_ids = {q.id for q in questionnaire.questions}
     theme_ids = {t.id for t in questionnaire.themes}
     scale = set(questionnaire.scale.values)
     members = []
     seen: dict[str, int] = {}
     for i, member in enumerate(raw):
-        path = f"members[{i}]"
+        path = ("members", i)
         if member["id"] in seen:
-            problems.append(f"{path}.id: {member['id']} is also members[{seen[member['id']]}]")
+            problems.append(Problem((*path, "id"), "member_twice", {
+                "id": member["id"], "other": f"members[{seen[member['id']]}]"}))
         seen.setdefault(member["id"], i)
         answers, comments = member["answers"], member["comments"]
         for qid, value in answers.items():
             if qid not in question_ids:
-                problems.append(f"{path}.answers.{_clip(qid)}: unknown statement")
+                problems.append(Problem((*path, "answers", _clip(qid)), "unknown_statement"))
             elif value is not None and value not in scale:
-                problems.append(f"{path}.answers.{qid}: {value!r} is not on the scale "
-                                f"{min(scale)}–{max(scale)}")
+                problems.append(Problem((*path, "answers", qid), "off_scale", {
+                    "value": repr(value), "min": min(scale), "max": max(scale)}))
         for tid in comments:
             if tid not in theme_ids:
-                problems.append(f"{path}.comments.{_clip(tid)}: unknown recommendation")
+                problems.append(Problem((*path, "comments", _clip(tid)),
+                                        "unknown_recommendation"))
         for key in ("started_at", "submitted_at"):
             if member.get(key) is not None and not _is_iso(member[key], datetime):
-                problems.append(f"{path}.{key}: {_short(member[key])} is not a date and time")
+                problems.append(Problem((*path, key), "not_datetime",
+                                        {"value": _short(member[key])}))
         members.append(
             MemberData(
                 id=member["id"],

@@ -28,18 +28,14 @@ from selfcheck.core import scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
 from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, matches, new_token
-from selfcheck.limits import ORGANISATION_MAX, TEAM_MAX
+from selfcheck.exchange.problems import ExchangeError, Line, Problem
+from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS, ORGANISATION_MAX, TEAM_MAX
 from selfcheck.models import Answer, Assessment, Level, Organisation, Participant, utcnow
 from selfcheck.services import assessments
 from selfcheck.services import results as result_service
 
-MAX_LEVELS = 8
-MAX_TEAMS = 200  # in one organisation
-LEVEL_NAME_MAX = 100
-
-
-class OrganisationError(ValueError):
-    """A change the organisation cannot take; the message says why (shown to the user)."""
+# A change the organisation cannot take raises ExchangeError (exchange/problems.py): its
+# problems carry codes, and the page shows them in the reader's language.
 
 
 @dataclass(frozen=True)
@@ -71,12 +67,12 @@ def create_organisation(session: Session, *, name: str, language: str,
     """A new organisation with ``levels`` (Danish and English names, top first)."""
     name = name.strip()
     if not name or len(name) > ORGANISATION_MAX:
-        raise OrganisationError(f"the name must be 1–{ORGANISATION_MAX} characters")
+        raise ExchangeError.one("organisation_name", max=ORGANISATION_MAX)
     token = new_token()
     organisation = Organisation(name=name, language=language, token_hash=hash_token(token))
     organisation.levels = [_level(i, da, en) for i, (da, en) in enumerate(levels, 1)]
     if not 1 <= len(organisation.levels) <= MAX_LEVELS:
-        raise OrganisationError(f"an organisation has 1–{MAX_LEVELS} levels")
+        raise ExchangeError.one("levels_count", max=MAX_LEVELS)
     session.add(organisation)
     session.commit()
     return organisation, token
@@ -85,7 +81,7 @@ def create_organisation(session: Session, *, name: str, language: str,
 def _level(position: int, da: str, en: str) -> Level:
     da, en = da.strip(), (en.strip() or da.strip())
     if not da or len(da) > LEVEL_NAME_MAX or len(en) > LEVEL_NAME_MAX:
-        raise OrganisationError(f"a level's name must be 1–{LEVEL_NAME_MAX} characters")
+        raise ExchangeError.one("level_name", max=LEVEL_NAME_MAX)
     return Level(position=position, name_da=da, name_en=en)
 
 
@@ -140,7 +136,7 @@ def _submitted_answers(session: Session, organisation: Organisation
 
 def add_level(session: Session, organisation: Organisation, da: str, en: str) -> Level:
     if len(organisation.levels) >= MAX_LEVELS:
-        raise OrganisationError(f"an organisation has at most {MAX_LEVELS} levels")
+        raise ExchangeError.one("levels_max", max=MAX_LEVELS)
     level = _level(len(organisation.levels) + 1, da, en)
     organisation.levels.append(level)
     session.commit()
@@ -171,9 +167,9 @@ def move_level(session: Session, organisation: Organisation, level: Level, step:
 
 def delete_level(session: Session, organisation: Organisation, level: Level) -> None:
     if level.teams:
-        raise OrganisationError("a level with teams cannot be removed")
+        raise ExchangeError.one("level_has_teams")
     if len(organisation.levels) == 1:
-        raise OrganisationError("an organisation needs at least one level")
+        raise ExchangeError.one("last_level")
     organisation.levels.remove(level)
     for position, item in enumerate(organisation.levels, 1):
         item.position = position
@@ -185,16 +181,16 @@ def add_teams(session: Session, organisation: Organisation, organisation_token: 
     """Create every team as an assessment on its level, in one commit; all or nothing."""
     existing = sum(len(level.teams) for level in organisation.levels)
     if existing + len(teams) > MAX_TEAMS:
-        raise OrganisationError(f"an organisation has at most {MAX_TEAMS} teams")
+        raise ExchangeError.one("organisation_teams_max", max=MAX_TEAMS)
     by_position = {level.position: level for level in organisation.levels}
     created = []
     for team in teams:
         level = by_position.get(team.level_position)
         name = team.name.strip()
         if level is None:
-            raise OrganisationError(f"there is no level {team.level_position}")
+            raise ExchangeError.one("no_such_level", number=team.level_position)
         if not name or len(name) > TEAM_MAX:
-            raise OrganisationError(f"a team's name must be 1–{TEAM_MAX} characters")
+            raise ExchangeError.one("team_name", max=TEAM_MAX)
         nonce = secrets.token_hex(16)
         facilitator_token = team_facilitator_token(organisation_token, nonce)
         assessment = Assessment(
@@ -240,8 +236,8 @@ def team_links(organisation: Organisation, organisation_token: str) -> list[Team
 def parse_team_list(text: str, levels: Sequence[Level], lang: str) -> list[tuple[int, str]]:
     """Teams pasted one per line as "level; team" (or "team" for the top level).
 
-    The level is its name in either language or its number. Raises
-    OrganisationError naming every line that cannot be read.
+    The level is its name in either language or its number. Raises ExchangeError
+    naming every line that cannot be read.
     """
     names = {}
     for level in levels:
@@ -250,7 +246,7 @@ def parse_team_list(text: str, levels: Sequence[Level], lang: str) -> list[tuple
     teams, problems = [], []
     lines = text.splitlines()
     if len(lines) > MAX_TEAMS:
-        raise OrganisationError(f"at most {MAX_TEAMS} lines")
+        raise ExchangeError.one("too_many_lines", max=MAX_TEAMS)
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -258,19 +254,20 @@ def parse_team_list(text: str, levels: Sequence[Level], lang: str) -> list[tuple
             level_name, _sep, team = line.replace("\t", ";").partition(";")
             position = names.get(level_name.strip().casefold())
             if position is None:
-                problems.append(f"line {number}: no level called “{level_name.strip()[:40]}”")
+                problems.append(Problem((Line(number),), "unknown_level",
+                                        {"name": level_name.strip()[:40]}))
                 continue
         else:
             position, team = levels[0].position, line
         team = team.strip()
         if not team or len(team) > TEAM_MAX:
-            problems.append(f"line {number}: a team's name must be 1–{TEAM_MAX} characters")
+            problems.append(Problem((Line(number),), "team_name", {"max": TEAM_MAX}))
             continue
         teams.append((position, team))
     if problems:
-        raise OrganisationError("; ".join(problems[:20]))
+        raise ExchangeError(problems)
     if not teams:
-        raise OrganisationError("write at least one team")
+        raise ExchangeError.one("no_teams")
     return teams
 
 

@@ -13,6 +13,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from selfcheck.exchange.problems import Problem
+
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 
@@ -34,27 +36,31 @@ def common_passwords() -> frozenset[str]:
     return frozenset(word.lower() for word in FREQUENCY_LISTS["passwords"])
 
 
-def password_problem(password: str, email: str = "") -> str | None:
-    """Why ``password`` cannot be used, in a short English msgid; None when it can.
+def password_problem(password: str, email: str = "") -> Problem | None:
+    """Why ``password`` cannot be used (its path is the ``password`` field); None when it can.
 
-    The caller translates the message (views) or prints it (CLI).
+    The caller shows the problem's message in its language (exchange/problems.py).
     """
     if len(password) < PASSWORD_MIN:
-        return "too_short"
+        return _problem("too_short", min=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
-        return "too_long"
+        return _problem("too_long", max=PASSWORD_MAX)
     if "\x00" in password:
-        return "control"
+        return _problem("control")
     lowered = password.lower()
     if lowered in common_passwords():
-        return "common"
+        return _problem("common")
     from zxcvbn import zxcvbn
 
     hints = [*DANISH_WORDS, *[part for part in email.lower().replace("@", ".").split(".")
                               if len(part) >= 3]]
     if zxcvbn(password[:100], user_inputs=hints)["score"] < 3:
-        return "guessable"
+        return _problem("guessable")
     return None
+
+
+def _problem(code: str, **params: int) -> Problem:
+    return Problem(("password",), code, params)
 
 
 def hash_password(password: str) -> str:

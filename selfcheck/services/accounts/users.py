@@ -13,6 +13,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from selfcheck.exchange.problems import ExchangeError
 from selfcheck.models import Account, utcnow
 from selfcheck.services.accounts.passwords import (
     DUMMY_HASH,
@@ -25,14 +26,6 @@ from selfcheck.services.accounts.passwords import (
 EMAIL_MAX = 254
 #: Good enough to catch typing mistakes; the address is only ever an identifier here.
 _EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f.]+(\.[^@\s\x00-\x1f.]+)+")
-
-
-class AccountError(ValueError):
-    """A change an account cannot take. ``code`` names the reason (views translate it)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def normalise_email(typed: str) -> str | None:
@@ -51,15 +44,16 @@ def find_by_email(session: Session, typed: str) -> Account | None:
 
 
 def create_account(session: Session, typed_email: str, password: str) -> Account:
-    """A new account; raises AccountError("email" | "taken" | a password problem)."""
+    """A new account; raises ExchangeError with one problem: the ``email`` ("email",
+    "taken") or the ``password`` (passwords.password_problem)."""
     email = normalise_email(typed_email)
     if email is None:
-        raise AccountError("email")
+        raise ExchangeError.one("email", ("email",))
     problem = password_problem(password, email)
     if problem:
-        raise AccountError(problem)
+        raise ExchangeError([problem])
     if find_by_email(session, email) is not None:
-        raise AccountError("taken")
+        raise ExchangeError.one("taken", ("email",))
     account = Account(email=email, password_hash=hash_password(password),
                       session_secret=secrets.token_hex(16))
     session.add(account)
@@ -83,10 +77,11 @@ def authenticate(session: Session, typed_email: str, password: str) -> Account |
 
 
 def set_password(session: Session, account: Account, password: str) -> None:
-    """A new password, which also logs the account out everywhere."""
+    """A new password, which also logs the account out everywhere; ExchangeError if the
+    password cannot be used."""
     problem = password_problem(password, account.email)
     if problem:
-        raise AccountError(problem)
+        raise ExchangeError([problem])
     account.password_hash = hash_password(password)
     account.session_secret = secrets.token_hex(16)
     session.commit()

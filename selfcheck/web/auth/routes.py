@@ -26,9 +26,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
 
 from selfcheck.db import get_session
+from selfcheck.exchange.problems import ExchangeError, message
 from selfcheck.ratelimit import limiter
 from selfcheck.services.accounts import branding, mail, users
-from selfcheck.services.accounts.users import AccountError
 from selfcheck.web.auth.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -62,21 +62,13 @@ def load_account(value: str):
     return users.from_session_id(get_session(), value)
 
 
-def account_problem(code: str) -> str:
-    """A user-facing message for an AccountError code (passwords.py, users.py)."""
-    from selfcheck.services.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN
-
-    messages = {
-        "email": _("Write an e-mail address such as anne@aarhus.dk."),
-        "taken": _("An account with this e-mail address already exists. Log in instead."),
-        "too_short": _("Use at least %(min)d characters. A few words in a row are easy to "
-                       "remember.", min=PASSWORD_MIN),
-        "too_long": _("Use at most %(max)d characters.", max=PASSWORD_MAX),
-        "control": _("The password contains a character that cannot be typed."),
-        "common": _("This password is on a list of common passwords. Choose another."),
-        "guessable": _("This password is too easy to guess. Add a few more words."),
-    }
-    return messages.get(code, messages["email"])
+def _show_problems(form, error: ExchangeError) -> None:
+    """Each problem beside the field its path names (``email`` or ``password``), in the
+    page's language."""
+    for problem in error.problems:
+        field = getattr(form, "email", form.password) if problem.path == ("email",) \
+            else form.password
+        field.errors = [*field.errors, message(problem, _)]
 
 
 def _failed_login(response) -> bool:
@@ -108,9 +100,8 @@ def signup():
     if form.validate_on_submit():
         try:
             account = users.create_account(get_session(), form.email.data, form.password.data)
-        except AccountError as error:
-            target = form.email if error.code in ("email", "taken") else form.password
-            target.errors = [*target.errors, account_problem(error.code)]
+        except ExchangeError as error:
+            _show_problems(form, error)
         else:
             _start_session(account)
             flash(_("Your account is ready. Start a self-assessment or an organisation."),
@@ -158,8 +149,8 @@ def account():
         else:
             try:
                 users.set_password(get_session(), account, form.password.data)
-            except AccountError as error:
-                form.password.errors = [account_problem(error.code)]
+            except ExchangeError as error:
+                _show_problems(form, error)
             else:
                 _start_session(account)  # the other sessions ended with the new password
                 flash(_("Your password is changed. Other devices are logged out."), "success")
@@ -215,8 +206,8 @@ def reset(token: str):
     if form.validate_on_submit():
         try:
             users.set_password(get_session(), account, form.password.data)
-        except AccountError as error:
-            form.password.errors = [account_problem(error.code)]
+        except ExchangeError as error:
+            _show_problems(form, error)
         else:
             _start_session(account)
             flash(_("Your password is changed. Other devices are logged out."), "success")

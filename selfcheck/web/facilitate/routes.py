@@ -29,7 +29,7 @@ from selfcheck.core.progress import build_progress
 from selfcheck.db import get_session
 from selfcheck.exchange import tables
 from selfcheck.exchange import team as exchange
-from selfcheck.exchange.problems import ExchangeError, shown
+from selfcheck.exchange.problems import ExchangeError, lines, shown
 from selfcheck.limits import MEMBERS_MAX
 from selfcheck.report import pool as render_pool
 from selfcheck.report import team as report
@@ -236,12 +236,11 @@ def import_answers():
                                           assessments.questionnaire_of(assessment))
         room = MEMBERS_MAX - len(assessment.participants)
         if len(members) > room:
-            raise ExchangeError([f"the file has {len(members)} members; this "
-                                          f"self-assessment has room for {room} more "
-                                          f"(at most {MEMBERS_MAX})"])
+            raise ExchangeError.one("no_room", count=len(members), room=room,
+                                    limit=MEMBERS_MAX)
     except ExchangeError as exc:
         return render_template("facilitate/import_problems.html",
-                               problems=shown(exc.problems),
+                               problems=lines(shown(exc.problems), _),
                                assessment=assessment), 400
     count = assessments.add_members(get_session(), assessment, members)
     flash(_("%(count)d members were imported from the file.", count=count), "success")

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional
 
-from selfcheck.limits import ORGANISATION_MAX, TEAM_MAX
+from selfcheck.limits import LEVEL_NAME_MAX, ORGANISATION_MAX, TEAM_MAX
 from selfcheck.web.fields import language_field, max_length, team_answers_field
 
 
@@ -59,5 +59,6 @@ class LevelForm(FlaskForm):
 
     name_da = StringField(_l("Name in Danish"),
                           validators=[DataRequired(_l("Write the level's name.")),
-                                      max_length(100)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), max_length(100)])
+                                      max_length(LEVEL_NAME_MAX)])
+    name_en = StringField(_l("Name in English"),
+                          validators=[Optional(), max_length(LEVEL_NAME_MAX)])

@@ -31,6 +31,7 @@ from selfcheck.core.tokens import show_code
 from selfcheck.db import get_session
 from selfcheck.exchange import organisation as organisation_json
 from selfcheck.exchange import tables
+from selfcheck.exchange.problems import ExchangeError, lines, message, shown
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
 from selfcheck.services import exports, organisations
@@ -157,8 +158,8 @@ def add_team():
             get_session(), g.organisation, g.organisation_token, current_document(),
             [organisations.NewTeam(form.level.data, form.team.data,
                                    form.answers.data == "anonymous", g.organisation.language)])
-    except organisations.OrganisationError as exc:
-        form.team.errors.append(str(exc))
+    except ExchangeError as exc:
+        form.team.errors.extend(message(p, _) for p in exc.problems)
         return _page(team_form=form, status=400)
     return _created_page(created)
 
@@ -174,8 +175,8 @@ def add_team_list():
                 get_session(), g.organisation, g.organisation_token, current_document(),
                 [organisations.NewTeam(level, name, form.list_answers.data == "anonymous",
                                        g.organisation.language) for level, name in teams])
-        except organisations.OrganisationError as exc:
-            form.teams.errors.append(str(exc))
+        except ExchangeError as exc:  # each line that cannot be read, "Linje 8: …"
+            form.teams.errors.extend(lines(shown(exc.problems), _))
         else:
             return _created_page(created)
     return _page(list_form=form, status=400)
@@ -188,8 +189,8 @@ def add_level():
         try:
             organisations.add_level(get_session(), g.organisation, form.name_da.data,
                                     form.name_en.data or "")
-        except organisations.OrganisationError as exc:
-            form.name_da.errors.append(str(exc))
+        except ExchangeError as exc:
+            form.name_da.errors.extend(message(p, _) for p in exc.problems)
         else:
             flash(_("The level is added."), "success:levels")
             return redirect(url_for("organisation.page") + "#levels")
@@ -223,8 +224,8 @@ def change_level(level_id: int):
             organisations.rename_level(session, level, form.name_da.data, form.name_en.data or "")
         else:
             abort(400, description=_("Write the level's name."))
-    except organisations.OrganisationError as exc:
-        abort(409, description=str(exc))
+    except ExchangeError as exc:
+        abort(409, description=" ".join(message(p, _) for p in exc.problems))
     flash(_("The levels are saved."), "success:levels")
     return redirect(url_for("organisation.page") + "#levels")
 

@@ -19,7 +19,7 @@ from selfcheck.core.content import LANGUAGES
 from selfcheck.db import get_session
 from selfcheck.exchange import safejson as jsondoc
 from selfcheck.exchange import team as exchange
-from selfcheck.exchange.problems import ExchangeError, shown
+from selfcheck.exchange.problems import ExchangeError, lines, shown
 from selfcheck.services import assessments, demo
 from selfcheck.web.context import current_document
 from selfcheck.web.fields import EmptyForm, UploadForm
@@ -69,10 +69,8 @@ def import_file():
         try:
             document = jsondoc.loads(raw)
             data = exchange.load_export(document)
-        except jsondoc.JSONFileError as exc:
-            problems = [str(exc)]
-        except ExchangeError as exc:
-            problems = shown(exc.problems)
+        except ExchangeError as exc:  # jsondoc.JSONFileError too: the file is not JSON
+            problems = lines(shown(exc.problems), _)
         else:
             assessment, links = assessments.import_document(get_session(), document, data)
             hold_if_logged_in(assessment, links.facilitator_token)
