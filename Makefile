@@ -75,13 +75,13 @@ clean:
 # Translations: extract every UI string, merge into the da and en catalogs, compile the .mo files.
 # Edit selfcheck/translations/da/LC_MESSAGES/messages.po, then run `make translations` again.
 translations: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -w 100 \
 	    -o selfcheck/translations/messages.pot .
 	for lang in da en; do \
 	  if [ -f selfcheck/translations/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update --no-fuzzy-matching -i selfcheck/translations/messages.pot -d selfcheck/translations -l $$lang; \
+	    $(BIN)/pybabel update --no-fuzzy-matching -w 100 -i selfcheck/translations/messages.pot -d selfcheck/translations -l $$lang; \
 	  else \
-	    $(BIN)/pybabel init -i selfcheck/translations/messages.pot -d selfcheck/translations -l $$lang; \
+	    $(BIN)/pybabel init -w 100 -i selfcheck/translations/messages.pot -d selfcheck/translations -l $$lang; \
 	  fi; \
 	done
 	$(BIN)/pybabel compile -d selfcheck/translations

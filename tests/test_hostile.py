@@ -615,12 +615,10 @@ def test_the_schema_states_the_same_limits_as_the_forms():
 
 @BOTH
 def test_member_and_action_counts_are_bounded_everywhere(app, questionnaire, db, monkeypatch):
-    from selfcheck.web.answer import routes as answer
-    from selfcheck.web.facilitate import routes as facilitate
-    from selfcheck.web.workshop import routes as workshop
+    from selfcheck.services import answers, assessments, workshop
 
-    monkeypatch.setattr(answer, "MEMBERS_MAX", 1)
-    monkeypatch.setattr(facilitate, "MEMBERS_MAX", 1)
+    monkeypatch.setattr(answers, "MEMBERS_MAX", 1)
+    monkeypatch.setattr(assessments, "MEMBERS_MAX", 1)
     monkeypatch.setattr(workshop, "ACTIONS_MAX", 0)
     facilitator = Facilitator(app).create(answers="named")
     Member(app, facilitator.join_url()).join("Ane")

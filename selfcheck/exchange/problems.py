@@ -159,6 +159,12 @@ MESSAGES: dict[str, str] = {
     "no_rows": N_("the file has no rows of answers"),
     "no_room": N_("the file has %(count)s members; this self-assessment has room for "
                   "%(room)s more (at most %(limit)s)"),
+    # Rules of an assessment (services/answers.py, assessments.py, workshop.py)
+    "members_full": N_("This self-assessment has the most members it can hold (%(count)d). "
+                       "Ask the facilitator."),
+    "actions_full": N_("The action plan holds at most %(count)d actions. Delete one that is "
+                       "done first."),
+    "follow_up_open": N_("Close the self-assessment before you start a follow-up."),
     # An organisation's levels and teams (services/organisations.py)
     "organisation_name": N_("The organisation's name must be 1–%(max)s characters."),
     "levels_count": N_("An organisation has 1–%(max)s levels."),

@@ -16,6 +16,8 @@ from selfcheck.core.tokens import (
     hash_token,
     new_token,
 )
+from selfcheck.exchange.problems import ExchangeError
+from selfcheck.limits import MEMBERS_MAX
 from selfcheck.models import (
     Answer,
     Assessment,
@@ -25,10 +27,18 @@ from selfcheck.models import (
 )
 
 
+def check_room_for_member(assessment: Assessment) -> None:
+    """An assessment holds at most limits.MEMBERS_MAX members, however they arrive."""
+    if len(assessment.participants) >= MEMBERS_MAX:
+        raise ExchangeError.one("members_full", count=MEMBERS_MAX)
+
+
 def join(session: Session, assessment: Assessment, display_name: str | None) -> tuple[
     Participant, str
 ]:
-    """Add a member; returns the member and their secret resume token."""
+    """Add a member; returns the member and their secret resume token. Refused
+    (``members_full``) when the assessment holds the most members it can."""
+    check_room_for_member(assessment)
     token = new_token()
     name = None if assessment.anonymous else (display_name or "").strip() or None
     participant = Participant(

@@ -24,6 +24,8 @@ from selfcheck.core.tokens import (
     new_token,
     normalise_code,
 )
+from selfcheck.exchange.problems import ExchangeError
+from selfcheck.limits import MEMBERS_MAX
 from selfcheck.models import (
     Action,
     Answer,
@@ -198,7 +200,11 @@ def _when(value: Any) -> datetime | None:
 
 
 def add_members(session: Session, assessment: Assessment, members) -> int:
-    """Add submitted members from a CSV import, all in one commit."""
+    """Add submitted members from a CSV import, all in one commit, or none when they do not
+    fit (``no_room``: an assessment holds at most limits.MEMBERS_MAX members)."""
+    room = MEMBERS_MAX - len(assessment.participants)
+    if len(members) > room:
+        raise ExchangeError.one("no_room", count=len(members), room=room, limit=MEMBERS_MAX)
     now = utcnow()
     for member in members:
         assessment.participants.append(_member(assessment, member, submitted_at=now))
@@ -287,7 +293,7 @@ def start_follow_up(session: Session, assessment: Assessment,
     It uses the current questionnaire file; changes are matched by theme id.
     """
     if assessment.is_open:
-        raise ValueError("close the assessment before starting a follow-up")
+        raise ExchangeError.one("follow_up_open")
     return create_assessment(
         session, document, organisation=assessment.organisation, team=assessment.team,
         language=assessment.language, anonymous=assessment.anonymous,

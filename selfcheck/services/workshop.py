@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from selfcheck.exchange.problems import ExchangeError
+from selfcheck.limits import ACTIONS_MAX
 from selfcheck.models import (
     Action,
     Assessment,
@@ -58,9 +60,16 @@ def save_decision(
     session.commit()
 
 
+def check_room_for_action(assessment: Assessment) -> None:
+    """An action plan holds at most limits.ACTIONS_MAX actions."""
+    if len(assessment.actions) >= ACTIONS_MAX:
+        raise ExchangeError.one("actions_full", count=ACTIONS_MAX)
+
+
 def add_action(session: Session, assessment: Assessment, theme_id: str, *, text: str,
                owner: str = "", due_date=None, status: str = "planned",
                suggestion_id: str | None = None) -> Action:
+    check_room_for_action(assessment)
     action = Action(theme_id=theme_id, text=text.strip(), owner=owner.strip(),
                     due_date=due_date, status=status, suggestion_id=suggestion_id)
     assessment.actions.append(action)

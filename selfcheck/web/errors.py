@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from selfcheck.exchange.problems import ExchangeError, lines
+
 bp = Blueprint("errors", __name__)
 
 TITLES = {
@@ -45,6 +47,14 @@ def csrf_error(error: CSRFError):
     return render_error(400, _(
         "The form's security check failed: it is missing or has expired. "
         "Go back, reload the page and try again."))
+
+
+@bp.app_errorhandler(ExchangeError)
+def refused(error: ExchangeError):
+    """A service refused (a full plan, a follow-up of an open assessment …): 409 with every
+    reason, in the page's language. Forms that can show the reasons beside their fields
+    catch the error themselves."""
+    return render_error(409, " ".join(lines(error.problems, _)))
 
 
 @bp.app_errorhandler(HTTPException)

@@ -15,7 +15,6 @@ from selfcheck.core import charts, scoring
 from selfcheck.core.content import Questionnaire
 from selfcheck.core.tokens import normalise_code
 from selfcheck.db import get_session
-from selfcheck.limits import MEMBERS_MAX
 from selfcheck.models import Participant
 from selfcheck.ratelimit import WRONG_CODES, limiter, wrong_code
 from selfcheck.services import answers as answer_service
@@ -58,9 +57,7 @@ def join_page(assessment, action_url: str):
         returning = None
     if request.method == "POST":
         require_open(assessment)
-        if len(assessment.participants) >= MEMBERS_MAX:
-            abort(409, description=_("This self-assessment has the most members it can hold "
-                                     "(%(count)d). Ask the facilitator.", count=MEMBERS_MAX))
+        answer_service.check_room_for_member(assessment)  # before the form: 409, not 400
         if form.validate_on_submit():
             name = None if assessment.anonymous else form.display_name.data
             _participant, resume = answer_service.join(db, assessment, name)

@@ -30,7 +30,6 @@ from selfcheck.db import get_session
 from selfcheck.exchange import tables
 from selfcheck.exchange import team as exchange
 from selfcheck.exchange.problems import ExchangeError, lines, shown
-from selfcheck.limits import MEMBERS_MAX
 from selfcheck.report import pool as render_pool
 from selfcheck.report import team as report
 from selfcheck.report.cache import ReportCache
@@ -202,10 +201,7 @@ def new_member_link(member_id: int):
 @bp.post("/follow-up")
 def follow_up():
     """Start the next assessment of the same team; its page shows the progress."""
-    assessment = g.assessment
-    if assessment.is_open:
-        abort(409, description=_("Close the self-assessment before you start a follow-up."))
-    new, links = assessments.start_follow_up(get_session(), assessment, current_document())
+    new, links = assessments.start_follow_up(get_session(), g.assessment, current_document())
     hold_if_logged_in(new, links.facilitator_token)
     flash(_("The follow-up is ready. Send the new join link to the team, and keep the new "
             "facilitator link."), "success")
@@ -234,14 +230,10 @@ def import_answers():
     try:
         members = tables.read_answers_csv(form.file.data.read(),
                                           assessments.questionnaire_of(assessment))
-        room = MEMBERS_MAX - len(assessment.participants)
-        if len(members) > room:
-            raise ExchangeError.one("no_room", count=len(members), room=room,
-                                    limit=MEMBERS_MAX)
+        count = assessments.add_members(get_session(), assessment, members)
     except ExchangeError as exc:
         return render_template("facilitate/import_problems.html",
                                problems=lines(shown(exc.problems), _),
                                assessment=assessment), 400
-    count = assessments.add_members(get_session(), assessment, members)
     flash(_("%(count)d members were imported from the file.", count=count), "success")
     return redirect(url_for("facilitate.results"))

@@ -28,7 +28,6 @@ from flask_babel import gettext as _
 
 from selfcheck.core import charts, scoring
 from selfcheck.db import get_session
-from selfcheck.limits import ACTIONS_MAX
 from selfcheck.services import assessments
 from selfcheck.services import results as result_service
 from selfcheck.services import workshop as workshop_service
@@ -178,9 +177,8 @@ def _changeable_theme(position: int, *, adds_action: bool = False):
     Open or closed for answers makes no difference: the team decides after answering.
     """
     assessment = g.assessment
-    if adds_action and len(assessment.actions) >= ACTIONS_MAX:
-        abort(409, description=_("The action plan holds at most %(count)d actions. Delete one "
-                                 "that is done first.", count=ACTIONS_MAX))
+    if adds_action:
+        workshop_service.check_room_for_action(assessment)  # before the form: 409, not 400
     _questionnaire, _result, theme = _theme_at(assessment, position)
     return assessment, theme
 
