@@ -25,7 +25,8 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -413,6 +414,27 @@ def document_hash(document: Mapping[str, Any]) -> str:
     """A stable SHA-256 of a document, so two snapshots can be compared cheaply."""
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+#: Parsed snapshots by their hash, most recently used last; an app sees a handful of distinct
+#: questionnaire versions, a chain's teams share one.
+_parsed: OrderedDict[str, Questionnaire] = OrderedDict()
+PARSED_MAX = 64
+
+
+def parsed_snapshot(digest: str, document: Callable[[], Mapping[str, Any]]) -> Questionnaire:
+    """The questionnaire of the snapshot with hash ``digest``, parsed once (at most PARSED_MAX
+    are kept). ``document`` gives the snapshot and is only called to parse it, so a page that
+    finds it parsed never reads the stored 46 KB of JSON."""
+    found = _parsed.get(digest)
+    if found is None:
+        found = parse_questionnaire(document())
+        _parsed[digest] = found
+        while len(_parsed) > PARSED_MAX:
+            _parsed.popitem(last=False)
+    else:
+        _parsed.move_to_end(digest)
+    return found
 
 
 def parse_questionnaire(document: Mapping[str, Any]) -> Questionnaire:

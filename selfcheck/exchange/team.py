@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from selfcheck.core.content import ContentError, Questionnaire, document_hash, parse_questionnaire
+from selfcheck.core.content import ContentError, Questionnaire, document_hash, parsed_snapshot
 from selfcheck.core.exact import exact, exact_or_none
 from selfcheck.core.records import (
     ActionData,
@@ -128,18 +128,6 @@ def content_hash(document: Mapping[str, Any]) -> str:
     return document_hash({k: v for k, v in document.items() if k != "exported_at"})
 
 
-_PARSED: dict[str, Questionnaire] = {}
-
-
-def _questionnaire(snapshot: Mapping[str, Any], digest: str) -> Questionnaire:
-    """Parse a questionnaire snapshot once per hash: a chain's teams share one snapshot."""
-    if digest not in _PARSED:
-        if len(_PARSED) >= 64:
-            _PARSED.clear()
-        _PARSED[digest] = parse_questionnaire(snapshot)
-    return _PARSED[digest]
-
-
 def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
     """Validate an export document and return its data, or raise :class:`ExchangeError`.
 
@@ -156,7 +144,7 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
         raise ExchangeError(problems)
     digest = document_hash(document["questionnaire"])
     try:
-        questionnaire = _questionnaire(document["questionnaire"], digest)
+        questionnaire = parsed_snapshot(digest, lambda: document["questionnaire"])
     except ContentError as exc:
         raise ExchangeError([_questionnaire_problem(p) for p in exc.problems]) from exc
     meta = document["assessment"]

@@ -41,10 +41,9 @@ def join(session: Session, assessment: Assessment, display_name: str | None) -> 
     check_room_for_member(assessment)
     token = new_token()
     name = None if assessment.anonymous else (display_name or "").strip() or None
-    participant = Participant(
-        assessment_id=assessment.id, resume_token_hash=hash_token(token), display_name=name
-    )
-    session.add(participant)
+    participant = Participant(resume_token_hash=hash_token(token), display_name=name)
+    # Through the relationship, which the room check has loaded: it stays true in this session.
+    assessment.participants.append(participant)
     session.commit()
     return participant, token
 

@@ -15,12 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from selfcheck.core.content import Questionnaire, document_hash, parse_questionnaire
+from selfcheck.core.content import Questionnaire, document_hash, parsed_snapshot
 from selfcheck.core.tokens import (
     hash_token,
     join_code_for,
     join_token_for,
-    matches,
     new_token,
     normalise_code,
 )
@@ -36,16 +35,12 @@ from selfcheck.models import (
     ThemeDecision,
     utcnow,
 )
-
-_questionnaires: dict[str, Questionnaire] = {}
+from selfcheck.services.secrets import find_by_secret
 
 
 def questionnaire_of(assessment: Assessment) -> Questionnaire:
     """The questionnaire snapshot the assessment was created with (parsed once per hash)."""
-    key = assessment.questionnaire_hash
-    if key not in _questionnaires:
-        _questionnaires[key] = parse_questionnaire(assessment.questionnaire)
-    return _questionnaires[key]
+    return parsed_snapshot(assessment.questionnaire_hash, lambda: assessment.questionnaire)
 
 
 @dataclass(frozen=True)
@@ -100,7 +95,7 @@ def find_by_join_code(session: Session, typed: str) -> Assessment | None:
     code = normalise_code(typed)
     if code is None:
         return None
-    found = _by_token(session, Assessment, Assessment.join_code_hash, code)
+    found = find_by_secret(session, Assessment, Assessment.join_code_hash, code)
     return found if found is not None and found.is_open else None
 
 
@@ -225,16 +220,6 @@ def load_whole(session: Session, assessment_id: int) -> Assessment | None:
                            .options(*whole_assessment())).one_or_none()
 
 
-def _by_token(session: Session, model, column, token: str, options=()):
-    if not token or len(token) > 100:
-        return None
-    found = session.scalars(select(model).where(column == hash_token(token))
-                            .options(*options)).first()
-    if found is None or not matches(token, getattr(found, column.key)):
-        return None
-    return found
-
-
 def find_by_facilitator_token(session: Session, token: str, whole: bool = True
                               ) -> Assessment | None:
     """The assessment of a facilitator link, loaded whole: its pages read every part of it.
@@ -242,18 +227,18 @@ def find_by_facilitator_token(session: Session, token: str, whole: bool = True
     ``whole=False`` reads the one row, for a page that may need nothing else, such as a
     cached PDF."""
     options = whole_assessment() if whole else ()
-    return _by_token(session, Assessment, Assessment.facilitator_token_hash, token, options)
+    return find_by_secret(session, Assessment, Assessment.facilitator_token_hash, token, options)
 
 
 def find_by_join_token(session: Session, token: str) -> Assessment | None:
-    return _by_token(session, Assessment, Assessment.join_token_hash, token)
+    return find_by_secret(session, Assessment, Assessment.join_token_hash, token)
 
 
 def find_participant(session: Session, token: str) -> Participant | None:
     """A member by their personal link, with the assessment, answers and comments that every
     member page reads, in three statements. The questionnaire snapshot (about 46 KB of JSON)
     is not read: questionnaire_of parses it once per hash and keeps it."""
-    return _by_token(session, Participant, Participant.resume_token_hash, token, (
+    return find_by_secret(session, Participant, Participant.resume_token_hash, token, (
         joinedload(Participant.assessment),
         selectinload(Participant.answers), selectinload(Participant.comments)))
 

@@ -27,12 +27,13 @@ from sqlalchemy.orm import Session, selectinload
 from selfcheck.core import scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
-from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, matches, new_token
+from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, new_token
 from selfcheck.exchange.problems import ExchangeError, Line, Problem
 from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS, ORGANISATION_MAX, TEAM_MAX
 from selfcheck.models import Answer, Assessment, Level, Organisation, Participant, utcnow
 from selfcheck.services import assessments
 from selfcheck.services import results as result_service
+from selfcheck.services.secrets import find_by_secret
 
 # A change the organisation cannot take raises ExchangeError (exchange/problems.py): its
 # problems carry codes, and the page shows them in the reader's language.
@@ -86,13 +87,8 @@ def _level(position: int, da: str, en: str) -> Level:
 
 
 def find_by_token(session: Session, token: str) -> Organisation | None:
-    if not token or len(token) > 100:
-        return None
-    found = session.scalars(select(Organisation).where(
-        Organisation.token_hash == hash_token(token))).first()
-    if found is None or not matches(token, found.token_hash):
-        return None
-    return found
+    """The organisation of an organisation link."""
+    return find_by_secret(session, Organisation, Organisation.token_hash, token)
 
 
 def load_chain(session: Session, organisation_id: int, *, with_answers: bool = False

@@ -16,7 +16,6 @@ from flask import (
     current_app,
     flash,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -29,8 +28,9 @@ from selfcheck.core.presentation import level_chart
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_for
 from selfcheck.core.tokens import show_code
 from selfcheck.db import get_session
+from selfcheck.exchange import CSV, JSON, XLSX, tables
 from selfcheck.exchange import organisation as organisation_json
-from selfcheck.exchange import tables
+from selfcheck.exchange import team as team_json
 from selfcheck.exchange.problems import ExchangeError, lines, message, shown
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
@@ -38,6 +38,7 @@ from selfcheck.services import exports, organisations
 from selfcheck.services import results as result_service
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
+from selfcheck.web.downloads import PDF, attachment
 from selfcheck.web.fields import EmptyForm
 from selfcheck.web.guards import login_first, open_organisation, view_of
 from selfcheck.web.links import public_url
@@ -265,15 +266,8 @@ def links(kind: str):
     columns = [_("Level"), _("Team"), _("Join link"), _("Join code"), _("Address for the code")]
     stem = chain_report.filename(g.organisation.name, date.today())[:-4] + "-links"
     if kind == "csv":
-        body = tables.to_csv(columns, rows)
-        mimetype = "text/csv; charset=utf-8"
-    else:
-        body = tables.rows_to_xlsx(_("Links"), columns, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
-    return response
+        return attachment(tables.to_csv(columns, rows), CSV, f"{stem}.csv")
+    return attachment(tables.rows_to_xlsx(_("Links"), columns, rows), XLSX, f"{stem}.xlsx")
 
 
 def _export_document() -> dict:
@@ -289,20 +283,11 @@ def report_pdf():
         data, str(get_locale()), date.today(), current_app.extensions["questionnaire"],
         brand_for_organisation(get_session(), g.organisation),
         in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    name = chain_report.filename(g.organisation.name, date.today())
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(pdf, PDF, chain_report.filename(g.organisation.name, date.today()))
 
 
 @org.get("/export.json")
 def export():
-    import json
-
-    document = _export_document()
-    response = make_response(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    response.headers["Content-Type"] = "application/json"
+    """The organisation's export document: aggregates and anonymous answers, no names."""
     name = chain_report.filename(g.organisation.name, date.today())[:-4]
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
-    return response
+    return attachment(team_json.dumps(_export_document()), JSON, f"{name}.json")
