@@ -12,7 +12,7 @@ from selfcheck.resources import templates_dir
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: the one place that wires config, content, i18n and views.
+    """Build the app: the one place that wires config, content, i18n and the web.
 
     ``test_config`` replaces the environment, as in the Flask tutorial. The
     questionnaire is loaded here, so an invalid ``questions.toml`` stops the app
@@ -32,8 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from selfcheck import db, i18n, logs, ratelimit, security
-    from selfcheck import web as views
+    from selfcheck import db, i18n, logs, ratelimit, security, web
 
     CSRFProtect(app)
     logs.init_app(app)
@@ -41,5 +40,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)
-    views.init_app(app)
+    web.init_app(app)
     return app

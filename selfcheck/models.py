@@ -1,6 +1,6 @@
-"""The stored data (DESIGN.md §3). Scores are never stored: scoring.py computes them.
+"""The stored data (DESIGN.md §3). Scores are never stored: core/scoring.py computes them.
 
-Tokens are stored only as SHA-256 hashes (see tokens.py). Each assessment keeps
+Tokens are stored only as SHA-256 hashes (see core/tokens.py). Each assessment keeps
 the questionnaire it was created with as a JSON snapshot, so editing
 questions.toml later never changes an old assessment.
 """
@@ -64,7 +64,8 @@ class Assessment(Base):
     join_code_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The recommendation the facilitator has open in the workshop; the presenter view follows it.
     workshop_theme_id: Mapped[str | None] = mapped_column(String(100))
-    # A team in an organisation's leadership chain (organisations.py); None for a lone team.
+    # A team in an organisation's leadership chain (services/organisations.py); None for a
+    # lone team.
     level_id: Mapped[int | None] = mapped_column(ForeignKey("level.id"), index=True)
     # Random salt from which the organisation's token derives this team's facilitator token.
     team_nonce: Mapped[str | None] = mapped_column(String(64))
@@ -264,13 +265,14 @@ class Account(Base):
 
     branding: Mapped[Branding | None] = relationship()
 
-    # What Flask-Login asks of a user object (views/auth.py); kept here without importing it.
+    # What Flask-Login asks of a user object (web/auth/routes.py); kept here without importing it.
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        """The login session's id: the account and its session secret (accounts/users.py)."""
+        """The login session's id: the account and its session secret
+        (services/accounts/users.py)."""
         return f"{self.id}:{self.session_secret}"
 
 
@@ -278,7 +280,7 @@ class Access(Base):
     """One account's role on one assessment or one organisation (never both).
 
     ``owner`` may share, brand and delete; ``facilitator`` runs the assessment or the chain.
-    Access to an organisation covers each of its teams (accounts/access.py decides).
+    Access to an organisation covers each of its teams (services/accounts/access.py decides).
     """
 
     __tablename__ = "access"
@@ -331,7 +333,7 @@ class Invitation(Base):
 
 
 class Branding(Base):
-    """A name and a logo for the PDF cover and page header (accounts/branding.py).
+    """A name and a logo for the PDF cover and page header (services/accounts/branding.py).
 
     The logo is stored only after Pillow decoded it and wrote it again as PNG or JPEG.
     """

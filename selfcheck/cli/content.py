@@ -21,7 +21,7 @@ def check_command(path: Path | None, strict: bool) -> None:
     """Validate a questionnaire file (default: SELFCHECK_QUESTIONS or questions.toml).
 
     Problems make the file unusable (exit 1). Warnings point at texts that break the
-    writing rules (selfcheck/content_checks.py); they go to stderr with their key paths
+    writing rules (selfcheck/core/checks.py); they go to stderr with their key paths
     and the exit code stays 0, unless --strict makes them errors.
     """
     from selfcheck.core.checks import warnings

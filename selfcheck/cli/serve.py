@@ -72,7 +72,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 
             to_stdout()
             app = create_command_app()
-            app.config["REPORT_RENDER_POOL"] = True  # render_pool.py: PDFs off the threads
+            app.config["REPORT_RENDER_POOL"] = True  # report/pool.py: PDFs off the threads
             return app
 
     for line in _addresses(host, port):

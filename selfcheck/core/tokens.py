@@ -19,7 +19,7 @@ TOKEN_BYTES = 32
 
 #: Short join codes are typed from a projector: no look-alikes (0/O/D/Q, 1/I/L/7, 2/Z, 5/S,
 #: 8/B, 6/G, U/V). 19 symbols, 8 places: 19⁸ ≈ 1.7 × 10¹⁰ codes. A code only joins an open
-#: assessment, and wrong guesses are rate limited per client (views/code.py).
+#: assessment, and wrong guesses are rate limited per client (web/answer/routes.py).
 JOIN_CODE_ALPHABET = "ACEFHJKMNPRTWXY3489"
 JOIN_CODE_LENGTH = 8
 

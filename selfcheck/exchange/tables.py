@@ -1,7 +1,7 @@
 """The assessment as tables: CSV and XLSX exports, and answers imported from a CSV file.
 
 Two tables: the answers (one row per member and statement, with the theme and
-statement text) and the team results (one row per theme, from scoring.py).
+statement text) and the team results (one row per theme, from core/scoring.py).
 Names never appear for an anonymous assessment: :mod:`exchange` leaves them out
 of the data these tables are built from. Formats are documented in
 docs/export-format.md.

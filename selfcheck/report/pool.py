@@ -61,7 +61,7 @@ def render_team_report(data: Any, lang: str, today: Any, brand: Any, *,
 
 def render_chain_report(data: Any, lang: str, today: Any, fallback: Any, brand: Any, *,
                         in_pool: bool) -> bytes:
-    """The organisation's PDF (chain_report.render_pdf), likewise."""
+    """The organisation's PDF (report/chain.render_pdf), likewise."""
     return _run(_render_chain, (data, lang, today, fallback, brand), in_pool)
 
 

@@ -72,7 +72,7 @@ def create_assessment(
 
 
 def assign_join_code(session: Session, assessment: Assessment, facilitator_token: str) -> None:
-    """Give a new assessment a short join code no other assessment has (see tokens.py)."""
+    """Give a new assessment a short join code no other assessment has (see core/tokens.py)."""
     for attempt in range(100):
         code_hash = hash_token(join_code_for(facilitator_token, attempt))
         taken = session.scalar(select(Assessment.id).where(Assessment.join_code_hash == code_hash))

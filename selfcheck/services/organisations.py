@@ -280,7 +280,7 @@ def questionnaire_for(organisation: Organisation, fallback: Questionnaire) -> Qu
 
 def compare(session: Session, organisation: Organisation,
             questionnaire: Questionnaire) -> ChainResult:
-    """The comparison of an organisation loaded with load_chain() (scores from scoring.py)."""
+    """The comparison of an organisation loaded with load_chain() (scores from core/scoring.py)."""
     answers = _submitted_answers(session, organisation)
     inputs = []
     for index, level in enumerate(organisation.levels):
@@ -297,8 +297,8 @@ def compare(session: Session, organisation: Organisation,
 
 def import_organisation(session: Session, document: Mapping[str, Any], data) -> tuple[
         Organisation, str]:
-    """Create an organisation from a validated export (chain_report.load_organisation_export),
-    with new links, in one commit."""
+    """Create an organisation from a validated export
+    (exchange/organisation.load_organisation_export), with new links, in one commit."""
     token = new_token()
     organisation = Organisation(name=data.name, language=data.language,
                                 token_hash=hash_token(token))

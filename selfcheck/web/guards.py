@@ -3,7 +3,7 @@
 Every facilitator URL has a key: ``/f/<key>`` and ``/o/<key>``. The key is either the
 capability link's token (anyone holding it may facilitate, as before accounts) or
 ``a<id>``, which opens the assessment or organisation only for a logged-in account that
-has access (accounts/access.py). The role found is put on ``g`` so pages can show
+has access (services/accounts/access.py). The role found is put on ``g`` so pages can show
 what that role may do; owner-only actions check it with :func:`require`.
 """
 
@@ -55,7 +55,7 @@ def _account_key(key: str) -> int | None:
 def open_assessment(key: str, whole: bool = True) -> tuple[Assessment, Opened]:
     """The assessment ``key`` opens, and how; 404 when it opens nothing for this visitor.
 
-    ``whole`` loads its members, answers, decisions and actions too (assessments.py)."""
+    ``whole`` loads its members, answers, decisions and actions too (services/assessments.py)."""
     session = get_session()
     account = current_account()
     number = _account_key(key)
@@ -213,9 +213,10 @@ def requires_open(view):
 
 
 def requires(action: str, kind: str | None = None):
-    """A workspace view on ``/w/<kind>/<number>`` that needs ``action`` (accounts/access.py):
-    the login page without a login, 404 without access, 403 when the role may not. ``kind``
-    is given for a route that serves one kind only (``/w/o/<number>/branding``).
+    """A workspace view on ``/w/<kind>/<number>`` that needs ``action``
+    (services/accounts/access.py): the login page without a login, 404 without access, 403
+    when the role may not. ``kind`` is given for a route that serves one kind only
+    (``/w/o/<number>/branding``).
 
     The assessment or organisation is put on ``g.target``, the account's role on ``g.role``."""
     def decorate(view):

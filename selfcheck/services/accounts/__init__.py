@@ -2,6 +2,6 @@
 
 Members never need an account: they keep answering by link and code. Each module here
 takes the database session first and commits once, as assessments.py does; the web
-views (views/auth.py, views/workspace.py) only call them, and every access check goes
+views (web/auth/routes.py, web/workspace/routes.py) only call them, and every access check goes
 through :mod:`selfcheck.accounts.access`.
 """

@@ -1,6 +1,6 @@
 """Accounts: creating them, checking a password, changing it, logging out everywhere.
 
-A login session is tied to the account's ``session_secret`` (views/auth.py puts it in
+A login session is tied to the account's ``session_secret`` (web/auth/routes.py puts it in
 the session's user id), so setting a new secret ends every session of that account at
 once: after a password change, a reset, or "log out everywhere".
 """

@@ -35,7 +35,7 @@ class JoinForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    """The short code from the projector (views/code.py); spaces and case do not matter."""
+    """The short code from the projector (web/answer/routes.py); spaces and case do not matter."""
 
     code = StringField(
         _l("Code"),
@@ -96,7 +96,7 @@ def step_form_class(theme: Theme, scale: Scale, lang: str) -> type[StepForm]:
             question.text.get(lang),
             choices=choices,
             validators=[_AnswerRequired()],
-            validate_choice=False,  # views.answer rejects values off the scale with 400
+            validate_choice=False,  # web/answer/routes.py rejects values off the scale with 400
         )
     return type(f"StepForm_{theme.id}", (StepForm,), attributes)
 

@@ -3,7 +3,7 @@
 Everything under ``/o/<token>`` is loaded once by the URL value preprocessor, as the
 Flask docs' URL processors pattern does, so no view looks the organisation up itself.
 The organisation's link shows aggregates, join links and codes; it never opens a
-team's facilitator page or a member's answers (organisations.py).
+team's facilitator page or a member's answers (services/organisations.py).
 """
 
 from __future__ import annotations

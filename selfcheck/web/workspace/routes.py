@@ -1,7 +1,7 @@
 """The workspace: an account's organisations and assessments, sharing, branding, deletion.
 
 Every page here goes through guards.workspace_target, which decides access in one place
-(accounts/access.py). Owners share, brand and delete; facilitators only see the list and
+(services/accounts/access.py). Owners share, brand and delete; facilitators only see the list and
 run what they were given.
 """
 
