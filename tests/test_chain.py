@@ -303,3 +303,51 @@ def test_a_follow_up_of_the_chain_shows_the_change_per_level(chain, app, questio
     assert "Ændring for hvert niveau siden sidst" in text
     assert "Direktion " + "↓ -1,3 " * 5 + "↓ -1,3" in text
     assert "Chefgruppe – – – – – –" in text  # nobody has answered there yet
+
+
+def _heatmap(text: str) -> str:
+    """The heat map's part of a page's or a PDF's text, whitespace made single."""
+    text = " ".join(text.split())
+    start = text.index("Niveauer og anbefalinger") if "Niveauer og anbefalinger" in text \
+        else text.index("Levels and recommendations")
+    return text[start:]
+
+
+def test_a_level_under_the_anonymity_limit_shows_no_teams_scores_anywhere(
+        chain, runner, tmp_path, questionnaire):
+    """Afdelingsledere has one respondent in its counted teams (Afdeling 1, named, one member):
+    its row would be that person's own scores. The level's score is shown; its teams' are not,
+    on the page in both languages, in the web and the offline PDF, and after an import."""
+    client, url, _html = chain
+    dashes = "Afdeling 1 " + " ".join(["–"] * len(questionnaire.themes))
+    hidden_da = ("Færre end 3 svarpersoner på niveauet: teamenes scorer vises ikke, for at "
+                 "beskytte medlemmerne.")
+    hidden_en = ("Fewer than 3 respondents on this level: its teams' scores are not shown, to "
+                 "protect the members.")
+
+    def check(text: str, hidden: str, decimal: str) -> None:
+        heatmap = _heatmap(text)
+        assert dashes in heatmap and f"Afdeling 1 2{decimal}0" not in heatmap
+        assert heatmap.count(hidden) == 1  # one level is under the limit
+        assert f"Chef A 3{decimal}0" in heatmap  # a level of three shows its teams
+        # the level's own score is shown: 2,0 in every recommendation, once per theme
+        assert heatmap.count(f"2{decimal}0") >= len(questionnaire.themes)
+
+    check(html_text(client.get(url)), hidden_da, ",")
+    post(client, url, "/language", {"lang": "en", "next": url})
+    check(html_text(client.get(url)), hidden_en, ".")
+    check(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        client.get(f"{url}/report.pdf").data)).pages), hidden_en, ".")
+    post(client, url, "/language", {"lang": "da", "next": url})
+
+    path = tmp_path / "org.json"
+    path.write_bytes(client.get(f"{url}/export.json").data)
+    pdf_path = tmp_path / "chain.pdf"
+    result = runner.invoke(main, ["chain-report", str(path), "-o", str(pdf_path)])
+    assert result.exit_code == 0, result.output
+    check(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        pdf_path.read_bytes())).pages), hidden_da, ",")
+    result = runner.invoke(main, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    imported = result.output.strip().splitlines()[-1]
+    check(html_text(client.get(imported)), hidden_da, ",")
