@@ -90,7 +90,7 @@ class ChainResult:
 
 def _team_row(team: TeamInput) -> TeamRow:
     result = team.result
-    consensus = {t.theme_id: t.consensus for t in result.themes if t.consensus is not None}
+    consensus = result.consensus
     if result.respondents == 0:
         return TeamRow(team.name, 0, False, "no_answers", {}, consensus)
     if team.anonymous and result.respondents < ANONYMITY_THRESHOLD:

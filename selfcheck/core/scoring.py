@@ -107,6 +107,11 @@ class AssessmentResult:
                 return result
         raise KeyError(theme_id)
 
+    @property
+    def consensus(self) -> dict[str, Fraction]:
+        """The team's agreed score per theme, where it recorded one."""
+        return {t.theme_id: t.consensus for t in self.themes if t.consensus is not None}
+
 
 def counted_value(question: Question, value: int | None, scale: Scale) -> int | None:
     """The value that counts in a score: None for "don't know", mirrored when reverse-worded."""

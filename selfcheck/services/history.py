@@ -55,8 +55,7 @@ def _history_entry(earlier) -> HistoryEntry:
         closed_at=iso(earlier.closed_at),
         overall=result.overall,
         scores={t.theme_id: t.score for t in result.themes},
-        consensus={t.theme_id: t.consensus for t in result.themes
-                   if t.consensus is not None},
+        consensus=result.consensus,
         actions=tuple(ActionData(**action_dict(a)) for a in earlier.actions),
         statements={q.question_id: (t.theme_id, q.mean) for t in result.themes
                     for q in t.questions},

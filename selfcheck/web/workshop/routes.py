@@ -27,6 +27,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from selfcheck.core import charts, scoring
+from selfcheck.core.presentation import actions_by_theme
 from selfcheck.db import get_session
 from selfcheck.services import assessments
 from selfcheck.services import results as result_service
@@ -93,7 +94,7 @@ def _theme_page(position: int, *, action_form: ActionForm | None = None,
         decision_form=decision_form,
         action_form=action_form or ActionForm(formdata=None),
         pick_form=SuggestionPickForm(formdata=None),
-        actions=[a for a in assessment.actions if a.theme_id == theme.id],
+        actions=actions_by_theme(assessment.actions).get(theme.id, []),
         picked={a.suggestion_id for a in assessment.actions if a.suggestion_id},
         widest=scoring.widest_spread(theme_result),
         comments=result_service.comments_by_theme(assessment).get(theme.id, []) if visible
@@ -156,7 +157,7 @@ def present(position: int | None = None):
         number=theme_number(questionnaire, theme), following=following, visible=visible,
         threshold=scoring.ANONYMITY_THRESHOLD, decision=workshop_service.decision_for(
             assessment, theme.id),
-        actions=[a for a in assessment.actions if a.theme_id == theme.id],
+        actions=actions_by_theme(assessment.actions).get(theme.id, []),
         widest=scoring.widest_spread(theme_result), charts=charts)
 
 
