@@ -32,6 +32,7 @@ from selfcheck.exchange import CSV, JSON, XLSX, tables
 from selfcheck.exchange import organisation as organisation_json
 from selfcheck.exchange import team as team_json
 from selfcheck.exchange.problems import ExchangeError, lines, message, shown
+from selfcheck.limits import LEVEL_NAME_MAX
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
 from selfcheck.services import exports, organisations
@@ -129,6 +130,7 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
                        for level in levels for team in level.teams},
         band_of=lambda score: band_for(score, questionnaire.bands),
         threshold=ANONYMITY_THRESHOLD,
+        level_name_max=LEVEL_NAME_MAX,  # the rename fields are written in the template
     ), status
 
 
