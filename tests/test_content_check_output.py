@@ -80,6 +80,20 @@ def empty_file(text):
     return ""
 
 
+@text_case
+def weight_too_large_for_a_float(text):
+    """A statement's weight is 10**400: refused with its value, never a traceback."""
+    return replace_once(text, 'id = "purpose_why"\n', 'id = "purpose_why"\nweight = 1' + "0" * 400
+                        + "\n")
+
+
+@text_case
+def integer_too_long_to_read(text):
+    """A weight of 5001 digits, more than Python reads as a whole number."""
+    return replace_once(text, 'id = "purpose_why"\n', 'id = "purpose_why"\nweight = 1'
+                        + "0" * 5000 + "\n")
+
+
 @case
 def top_level_missing_and_unknown(doc):
     """[scoring] is deleted and [[themes]] is spelt [[temes]]."""

@@ -24,10 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import tomllib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -403,6 +405,9 @@ def read_document(path: str | Path) -> dict[str, Any]:
         raise ContentError([f"{path}: not UTF-8 text (byte {exc.start})"]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ContentError([f"{path}: invalid TOML: {exc}"]) from exc
+    except ValueError as exc:  # a whole number of more digits than Python converts
+        raise ContentError([f"{path}: invalid TOML: a number has more than "
+                            f"{sys.get_int_max_str_digits()} digits"]) from exc
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
@@ -515,7 +520,10 @@ def _show(number: Fraction) -> str:
     """A number in a problem message: 2.5, 7, 1e+308."""
     if number.denominator == 1 and abs(number) < 10**15:
         return str(number.numerator)
-    return f"{float(number):g}"
+    try:
+        return f"{float(number):g}"
+    except OverflowError:  # beyond a float (1e+400): Decimal writes it the same way
+        return f"{(Decimal(number.numerator) / Decimal(number.denominator)).normalize():.6g}"
 
 
 # --------------------------------------------------------------------------- rules
