@@ -186,10 +186,11 @@ def test_the_new_fields_have_defaults_so_old_constructors_work():
     assert Theme(t.id, t.title, t.summary, t.intro, t.questions, t.suggestions) \
         .chain_suggestions == ()
     fields = [f.name for f in dataclasses.fields(shipped)]
-    assert fields[-2:] == ["chain_gap", "levels"]
-    old = {name: getattr(shipped, name) for name in fields[:-2]}
+    assert fields[-3:] == ["chain_gap", "levels", "conditions"]
+    old = {name: getattr(shipped, name) for name in fields[:-3]}
     rebuilt = type(shipped)(**old)
-    assert rebuilt.chain_gap == Fraction(1) and rebuilt.levels == ()
+    assert rebuilt.chain_gap == Fraction(1) and rebuilt.levels == () \
+        and rebuilt.conditions == ()
     with pytest.raises(dataclasses.FrozenInstanceError):
         shipped.levels[0].id = "top"  # type: ignore[misc]
 

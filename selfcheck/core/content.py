@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from string import Formatter
 from typing import Annotated, Any
 
 from pydantic import (
@@ -72,6 +73,14 @@ MAX_SUGGESTIONS_PER_THEME = 60
 MAX_CHAIN_SUGGESTIONS_PER_THEME = 20
 MAX_WEIGHT = 100
 MAX_TEXT = 4000  # characters in one text of the questionnaire
+MAX_CONDITIONS = 10
+
+#: Which way a statement is expected to differ down the chain (Question.chain_expected).
+CHAIN_EXPECTED = ("lower_down", "higher_down")
+#: Which level scored higher in a break a chain suggestion is written for.
+CHAIN_DIRECTIONS = ("upper_higher", "lower_higher")
+#: What a chain suggestion's text may name: the organisation's own level names.
+CHAIN_PLACEHOLDERS = ("upper", "lower")
 
 
 class ContentError(Exception):
@@ -142,6 +151,27 @@ def _tables(limit: int) -> BeforeValidator:
     return BeforeValidator(check)
 
 
+def _one_of(choices: tuple[str, ...]) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in choices:
+            raise _problem("must be {choices}, not \"{value}\"",
+                           choices=" or ".join(f'"{c}"' for c in choices), value=value)
+        return value
+
+    return AfterValidator(check)
+
+
+def _ids(value: Any) -> Any:
+    """A list of ids (possibly empty), each named once."""
+    if not isinstance(value, list):
+        raise _problem("must be a list of ids")
+    if len(value) > MAX_CONDITIONS:
+        raise _problem("{n} entries, at most {limit}", n=len(value), limit=MAX_CONDITIONS)
+    if len(set(map(repr, value))) != len(value):
+        raise _problem("names an id twice")
+    return value
+
+
 def _table(value: Any) -> Any:
     if value is None:  # JSON null: Text | None is optional, not nullable
         raise _problem("must be a table")
@@ -157,6 +187,7 @@ Str = Annotated[str, Strict(), AfterValidator(_text)]
 Id = Annotated[str, Strict(), AfterValidator(_text), AfterValidator(_ident)]
 Whole = Annotated[int, Strict()]
 Exact = PlainValidator(_number)
+Ids = Annotated[tuple[Id, ...], BeforeValidator(_ids)]
 
 
 @dataclass(frozen=True)
@@ -227,8 +258,29 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """Something that holds for some teams and not for others, such as "the team works
+    directly with the politicians" (docs/scoring.md, "Statements that apply").
+
+    A statement may apply only where its conditions hold (``Question.applies_if``); a level
+    of an organisation says which conditions hold for its teams (``LevelDefault.conditions``
+    by default, the organisation's own choice after that).
+    """
+
+    id: Id
+    label: Text
+
+
+@dataclass(frozen=True)
 class Question:
-    """One statement the members rate on the scale."""
+    """One statement the members rate on the scale.
+
+    ``applies_if`` names the conditions that must all hold for a team to be asked the
+    statement (none: every team is). ``chain_expected`` says which way the statement is
+    expected to differ between two levels of a chain, from the source ("lower_down": a
+    lower level scores it lower); the chain then reads a difference in that direction as
+    expected, not as a break.
+    """
 
     id: Id
     # Not a key in the file (an unknown key there): the theme's id, set after validation.
@@ -236,6 +288,12 @@ class Question:
     text: Text
     reverse: Annotated[bool, Strict(), Field(default=False)]
     weight: Annotated[Fraction, Exact, AfterValidator(_weight), Field(default=DEFAULT_WEIGHT)]
+    applies_if: Ids = ()
+    chain_expected: Annotated[Str | None, _one_of(CHAIN_EXPECTED)] = None
+
+    def applies_to(self, conditions: frozenset[str] | None) -> bool:
+        """Whether a team for which ``conditions`` hold is asked this statement."""
+        return conditions is None or set(self.applies_if) <= conditions
 
 
 @dataclass(frozen=True)
@@ -254,12 +312,27 @@ class ChainSuggestion:
 
     Shown where two adjacent levels of an organisation score the theme at least
     ``Questionnaire.chain_gap`` apart. Unlike a :class:`Suggestion` it belongs to no band:
-    the text names the levels that take part and when it is followed up.
+    the text names the levels that take part and when it is followed up. ``direction``
+    says which level of the two scored higher in the breaks it is written for (none: both),
+    and the texts may name the two levels as ``{upper}`` and ``{lower}``: :meth:`for_pair`
+    puts in the organisation's own names.
     """
 
     id: Id
     title: Text
     text: Text
+    direction: Annotated[Str | None, _one_of(CHAIN_DIRECTIONS)] = None
+
+    def for_pair(self, lang: str, upper: str, lower: str) -> tuple[str, str]:
+        """(title, text) in ``lang`` with the two levels' names put in."""
+        names = {"upper": upper, "lower": lower}
+        return (_fill(self.title.get(lang), names), _fill(self.text.get(lang), names))
+
+
+def _fill(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` replaced; the loader has checked the names."""
+    return "".join(literal + (names[field] if field is not None else "")
+                   for literal, field, _spec, _conv in Formatter().parse(text))
 
 
 @dataclass(frozen=True)
@@ -267,15 +340,18 @@ class LevelDefault:
     """A default level of an organisation's leadership chain ("direktion", top first).
 
     An organisation starts with these levels and may rename, add and reorder its own.
+    ``conditions`` are the conditions (:class:`Condition`) that hold for the level's teams;
+    left out, every condition holds.
     """
 
     id: Id
     name: Text
+    conditions: Ids | None = None
 
 
 @dataclass(frozen=True)
 class Theme:
-    """One of the six recommendations of the publication.
+    """One of the six themes (our reading of KL's summary of the publication).
 
     ``chain_suggestions`` is empty for questionnaire snapshots stored before the
     leadership chain existed; ``selfcheck check`` warns when the file has too few.
@@ -316,6 +392,23 @@ class Questionnaire:
     themes: tuple[Theme, ...]
     chain_gap: Fraction = DEFAULT_CHAIN_GAP
     levels: tuple[LevelDefault, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+
+    def for_conditions(self, conditions: frozenset[str] | None) -> Questionnaire:
+        """The questionnaire as a team for which ``conditions`` hold answers it: only the
+        statements that apply to it (None: every condition holds, so all of them).
+
+        Every theme keeps at least one statement (the loader checks it), and the
+        suggestions stay, so the rest of the app needs nothing new."""
+        if conditions is None:
+            return self
+        known = frozenset(c.id for c in self.conditions)
+        if known <= conditions:
+            return self
+        return replace(self, themes=tuple(
+            replace(theme, questions=tuple(q for q in theme.questions
+                                           if q.applies_to(conditions)))
+            for theme in self.themes))
 
     def theme(self, theme_id: str) -> Theme:
         for theme in self.themes:
@@ -363,6 +456,7 @@ class _Scoring:
 class _Chain:
     gap: Annotated[Fraction, Exact, Field(default=DEFAULT_CHAIN_GAP)]
     levels: Annotated[tuple[LevelDefault, ...], _tables(MAX_LEVELS), Field(default=())]
+    conditions: Annotated[tuple[Condition, ...], _tables(MAX_CONDITIONS), Field(default=())]
 
 
 @with_config(ConfigDict(extra="forbid"))  # every table below: an unknown key is a problem
@@ -373,7 +467,7 @@ class _Document:
     scoring: _Scoring
     themes: Annotated[tuple[Theme, ...], _tables(MAX_THEMES)]
     # Optional, so that snapshots stored before the leadership chain still load.
-    chain: Annotated[_Chain, Field(default=_Chain(DEFAULT_CHAIN_GAP, ()))]
+    chain: Annotated[_Chain, Field(default=_Chain(DEFAULT_CHAIN_GAP, (), ()))]
 
     def questionnaire(self) -> Questionnaire:
         meta, scoring = self.meta, self.scoring
@@ -383,7 +477,7 @@ class _Document:
         )
         return Questionnaire(meta.id, meta.version, meta.title, meta.intro, meta.source,
                              self.scale, scoring.disagreement_range, scoring.bands, themes,
-                             self.chain.gap, self.chain.levels)
+                             self.chain.gap, self.chain.levels, self.chain.conditions)
 
 
 _DOCUMENT = TypeAdapter(_Document)
@@ -423,22 +517,26 @@ def document_hash(document: Mapping[str, Any]) -> str:
 
 #: Parsed snapshots by their hash, most recently used last; an app sees a handful of distinct
 #: questionnaire versions, a chain's teams share one.
-_parsed: OrderedDict[str, Questionnaire] = OrderedDict()
+_parsed: OrderedDict[tuple[str, frozenset[str] | None], Questionnaire] = OrderedDict()
 PARSED_MAX = 64
 
 
-def parsed_snapshot(digest: str, document: Callable[[], Mapping[str, Any]]) -> Questionnaire:
+def parsed_snapshot(digest: str, document: Callable[[], Mapping[str, Any]],
+                    conditions: frozenset[str] | None = None) -> Questionnaire:
     """The questionnaire of the snapshot with hash ``digest``, parsed once (at most PARSED_MAX
-    are kept). ``document`` gives the snapshot and is only called to parse it, so a page that
-    finds it parsed never reads the stored 46 KB of JSON."""
-    found = _parsed.get(digest)
+    are kept), as a team for which ``conditions`` hold answers it
+    (:meth:`Questionnaire.for_conditions`). ``document`` gives the snapshot and is only called
+    to parse it, so a page that finds it parsed never reads the stored 46 KB of JSON."""
+    key = (digest, conditions)
+    found = _parsed.get(key)
     if found is None:
-        found = parse_questionnaire(document())
-        _parsed[digest] = found
+        found = (parse_questionnaire(document()) if conditions is None
+                 else parsed_snapshot(digest, document).for_conditions(conditions))
+        _parsed[key] = found
         while len(_parsed) > PARSED_MAX:
             _parsed.popitem(last=False)
     else:
-        _parsed.move_to_end(digest)
+        _parsed.move_to_end(key)
     return found
 
 
@@ -481,7 +579,8 @@ _ORDER = (
     "publisher", "year", "url", "citation", "source",
     "min", "max", "dont_know", "points", "value", "label", "description", "below",
     "disagreement_range", "bands", "gap", "levels", "name",
-    "questions", "suggestions", "chain_suggestions", "text", "reverse", "weight",
+    "conditions", "questions", "suggestions", "chain_suggestions", "text", "reverse",
+    "weight", "applies_if", "chain_expected", "direction",
     *LANGUAGES,
 )
 _RANK = {key: rank for rank, key in enumerate(_ORDER)}
@@ -597,16 +696,27 @@ class _Rules:
         gap = self.number("chain", "gap")
         if gap is not None and span is not None and not 0 < gap <= span:
             self.add(("chain", "gap"), f"must be more than 0 and at most {span}, not {_show(gap)}")
+        conditions: dict[str, str] = {}
+        for loc, _ in self.items("chain", "conditions"):
+            self.ident(conditions, loc)
         levels: dict[str, str] = {}
         for loc, _ in self.items("chain", "levels"):
             self.ident(levels, loc)
+            self.known_conditions((*loc, "conditions"), conditions)
         themes: dict[str, str] = {}
         questions: dict[str, str] = {}
         suggestions: dict[str, str] = {}  # and chain suggestions: an action names either
         for loc, theme in self.items("themes"):
             self.ident(themes, loc)
+            asked_of_every_team = False
             for at, _ in self.items(*loc, "questions"):
                 self.ident(questions, at)
+                self.known_conditions((*at, "applies_if"), conditions)
+                if not self.raw((*at, "applies_if")):
+                    asked_of_every_team = True
+            if self.items(*loc, "questions") and not asked_of_every_team:
+                self.add((*loc, "questions"),
+                         "every statement has applies_if: at least one must apply to every team")
             present = set()
             for at, _ in self.items(*loc, "suggestions"):
                 ident, band = self.ident(suggestions, at), self.value(*at, "band")
@@ -616,11 +726,39 @@ class _Rules:
                     present.add(band)
             for at, _ in self.items(*loc, "chain_suggestions"):
                 self.ident(suggestions, at)
+                for key in ("title", "text"):
+                    for lang in LANGUAGES:
+                        self.placeholders((*at, key, lang))
             if bands is None or not isinstance(theme, Mapping) or "suggestions" not in theme:
                 continue
             for band in bands:
                 if band not in present:
                     self.add((*loc, "suggestions"), f'no suggestion for band "{band}"')
+
+    def known_conditions(self, loc: tuple, conditions: dict[str, str]) -> None:
+        """Each id of the list at ``loc`` must name a condition of [chain]."""
+        names = self.value(*loc)
+        if not isinstance(names, list):
+            return
+        for name in names:
+            if isinstance(name, str) and name not in conditions:
+                known = ", ".join(conditions) or "none"
+                self.add(loc, f'unknown condition "{name}" (known: {known})')
+
+    def placeholders(self, loc: tuple) -> None:
+        """A chain suggestion may name only {upper} and {lower}, and no other brace."""
+        text = self.value(*loc)
+        if not isinstance(text, str):
+            return
+        try:
+            fields = [(field, spec, conv) for _lit, field, spec, conv in Formatter().parse(text)
+                      if field is not None]
+        except ValueError:
+            self.add(loc, "a { or } that is no placeholder: write {upper} or {lower}")
+            return
+        for field, spec, conv in fields:
+            if field not in CHAIN_PLACEHOLDERS or spec or conv:
+                self.add(loc, f'unknown placeholder "{{{field}}}" (known: {{upper}}, {{lower}})')
 
     def scale(self) -> tuple[int, int] | None:
         """The scale's (min, max) when the whole scale is usable."""
