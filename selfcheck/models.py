@@ -79,6 +79,10 @@ class Assessment(Base):
     facilitator_token_sealed: Mapped[str | None] = mapped_column(String(300))
     # Bumped by every change the report shows (revisions.py); the PDF cache is keyed on it.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The content's conditions (core/content.Condition) that hold for this team, which decide
+    # the statements it is asked; null: every condition holds (a team on its own, and every
+    # team from before conditions existed). Set from its level when a team joins a chain.
+    conditions: Mapped[list[str] | None] = mapped_column(JSON)
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="assessment", order_by="Participant.id", cascade="all, delete-orphan"
@@ -98,6 +102,10 @@ class Assessment(Base):
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def condition_set(self) -> frozenset[str] | None:
+        return None if self.conditions is None else frozenset(self.conditions)
 
     @property
     def questionnaire(self) -> dict[str, Any]:
@@ -155,6 +163,8 @@ class Level(Base):
     position: Mapped[int] = mapped_column(Integer)
     name_da: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100))
+    # The conditions that hold for the level's teams (Assessment.conditions); null: all.
+    conditions: Mapped[list[str] | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship(back_populates="levels")
     teams: Mapped[list[Assessment]] = relationship(back_populates="level", order_by="Assessment.id")

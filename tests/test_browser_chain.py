@@ -55,12 +55,14 @@ def test_a_consultant_builds_and_compares_a_chain(live_server, new_page, tmp_pat
                                         "Skoleledere"]
     join_by_team = {r[1]: r[2] for r in rows[1:]}
 
-    # one member per team answers: 5, 3 and 1 everywhere → breaks of 2 between the levels
-    for team, value in (("Direktionen", 5), ("Chefgruppen for Børn og Unge", 3),
-                        ("Skoleledere", 1)):
+    # two members per team answer: 5, 3 and 1 everywhere → breaks of 2 between the levels
+    # (one member alone would show no level score: it would be that person's own)
+    for team, value, member in ((team, value, member) for team, value in (
+            ("Direktionen", 5), ("Chefgruppen for Børn og Unge", 3), ("Skoleledere", 1))
+            for member in (1, 2)):
         phone = new_page(width=390, height=844)
         phone.goto(join_by_team[team])
-        phone.get_by_label("Dit navn").fill(f"Leder i {team}")
+        phone.get_by_label("Dit navn").fill(f"Leder {member} i {team}")
         phone.get_by_role("button", name="Begynd at svare").click()
         phone.get_by_role("link", name="Start").click()
         for number, theme in enumerate(questionnaire.themes, 1):

@@ -6,16 +6,18 @@ ones mirrored), so every member's score is that value in every recommendation:
     Direktion        "Direktionen" (named)  5, 4, 4  → 13/3 = 4.333…   level 13/3
     Chefgruppe       "Chef A" (named)       3        → 3
                      "Chef B" (named)       3, 3     → 3               level 3
-    Afdelingsledere  "Afdeling 1" (named)   2        → 2               level 2
+    Afdelingsledere  "Afdeling 1" (named)   2, 2     → 2               level 2
                      "Afdeling 2" (anon.)   1, 1     → left out: 2 < 3 anonymous answers
 
+Afdelingsledere has 2 respondents: it shows its score, not its teams' scores.
 Breaks (chain_gap = 1): Direktion–Chefgruppe 13/3 − 3 = 4/3 (shown 1,3) and
-Chefgruppe–Afdelingsledere exactly 1, in every recommendation: 12 breaks, the six of
+Chefgruppe–Afdelingsledere exactly 1, in every theme: 12 breaks, the six of
 4/3 first in the questionnaire's order, then the six of exactly 1.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -27,7 +29,6 @@ from sqlalchemy import func, select
 
 from selfcheck.cli import main
 from selfcheck.core.chain import TeamInput, compare_chain
-from selfcheck.core.scoring import score_assessment
 from selfcheck.models import Assessment, Level, Organisation
 
 from .conftest import Member, csrf_token, html_text
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.both_databases
 TEAMS = [("Direktion", "Direktionen", False, [5, 4, 4]),
          ("Chefgruppe", "Chef A", False, [3]),
          ("Chefgruppe", "Chef B", False, [3, 3]),
-         ("Afdelingsledere", "Afdeling 1", False, [2]),
+         ("Afdelingsledere", "Afdeling 1", False, [2, 2]),
          ("Afdelingsledere", "Afdeling 2", True, [1, 1])]
 
 
@@ -60,10 +61,16 @@ def chain(app, questionnaire, db):
     """The chain above, built through the client; returns (client, org URL, created page)."""
     client = app.test_client()
     url = create_organisation(client)
-    # three levels: the fourth default level is removed (it has no teams)
-    fourth = db.scalars(select(Level).where(Level.position == 4)).one()
-    response = post(client, url, f"{url}/levels/{fourth.id}", {"action": "delete"})
-    assert response.status_code == 302
+    # three levels with the names above, whatever the content's default levels are
+    levels = db.scalars(select(Level).order_by(Level.position)).all()
+    for extra in levels[3:]:
+        response = post(client, url, f"{url}/levels/{extra.id}", {"action": "delete"})
+        assert response.status_code == 302
+    for level, name in zip(levels[:3], ("Direktion", "Chefgruppe", "Afdelingsledere"),
+                           strict=True):
+        response = post(client, url, f"{url}/levels/{level.id}",
+                        {"action": "rename", "name_da": name, "name_en": name})
+        assert response.status_code == 302
     named = "\n".join(f"{level}; {team}" for level, team, anonymous, _ in TEAMS if not anonymous)
     created = post(client, url, f"{url}/team-list", {"teams": named, "list_answers": "named"})
     assert created.status_code == 200
@@ -92,7 +99,7 @@ def test_the_comparison_page_shows_the_hand_computed_numbers(chain, questionnair
     # (the level's band is printed for screen readers; the colour is never the only signal)
     assert "Direktion 1 team, 3 svarpersoner " + "4,3 (Styrke) " * 5 + "4,3 (Styrke)" in text
     assert "Chefgruppe 2 teams, 3 svarpersoner 3,0 (På vej) 3,0 (På vej)" in text
-    assert "Afdelingsledere 1 team, 1 svarperson 2,0 (Udviklingsområde)" in text
+    assert "Afdelingsledere 1 team, 2 svarpersoner 2,0 (Udviklingsområde)" in text
     assert "Chef A 3,0" in text and "Afdeling 2 (udeladt) – –" in text
     # breaks lead, largest first: 4/3 (1,3) before exactly 1 (1,0), which counts
     breaks = text.split("Hvor kæden knækker")[1].split("Niveauer og anbefalinger")[0]
@@ -109,21 +116,23 @@ def test_exact_arithmetic_and_breaks_in_the_pure_comparison(questionnaire):
     def result(values):
         members = [{q.id: 6 - v if q.reverse else v for q in questionnaire.questions}
                    for v in values]
-        return score_assessment(questionnaire, members)
+        return tuple(members)
 
-    teams = [TeamInput(name, level, anonymous, result(values))
+    teams = [TeamInput(name, level, anonymous, questionnaire, result(values))
              for level, (_l, name, anonymous, values) in zip([0, 1, 1, 2, 2], TEAMS,
                                                              strict=True)]
-    compared = compare_chain(3, [t.id for t in questionnaire.themes], teams, Fraction(1))
+    compared = compare_chain(3, questionnaire, teams)
     theme = questionnaire.themes[0].id
     assert [level.scores[theme] for level in compared.levels] == [Fraction(13, 3), 3, 2]
-    assert [level.respondents for level in compared.levels] == [3, 3, 1]
+    assert [level.respondents for level in compared.levels] == [3, 3, 2]
     assert [level.distribution_visible for level in compared.levels] == [True, True, False]
     assert [(b.upper, b.lower, b.gap) for b in compared.breaks[:1]] == [(0, 1, Fraction(4, 3))]
     assert {b.gap for b in compared.breaks} == {Fraction(4, 3), Fraction(1)}
+    assert {b.direction for b in compared.breaks} == {"upper_higher"}
     # a gap just under the threshold is not a break
-    none = compare_chain(3, [theme], teams, Fraction(4, 3) + Fraction(1, 10**9))
-    assert none.breaks == ()
+    narrower = dataclasses.replace(questionnaire,
+                                   chain_gap=Fraction(4, 3) + Fraction(1, 10**9))
+    assert compare_chain(3, narrower, teams).breaks == ()
     left = compared.left_out()
     assert [(index, team.name, team.reason) for index, team in left] == [
         (2, "Afdeling 2", "anonymous_below_threshold")]
@@ -143,13 +152,17 @@ def test_the_export_and_the_chain_pdf_carry_the_same_numbers(chain, runner, tmp_
                                                               questionnaire):
     client, url, _html = chain
     document = json.loads(client.get(f"{url}/export.json").data)
-    assert document["format"] == "selfcheck-organisation"
+    assert document["format"] == "selfcheck-chain" and document["version"] == 1
     assert [level["name_da"] for level in document["levels"]] == [
         "Direktion", "Chefgruppe", "Afdelingsledere"]
-    members = [m for level in document["levels"] for team in level["teams"]
-               for m in team["members"]]
-    assert len(members) == 9 and {m["name"] for m in members} == {None}  # never a name
-    path = tmp_path / "org.json"
+    theme = questionnaire.themes[0].id
+    # exact scores, as the page shows them, and no member anywhere
+    assert [level["themes"][0] for level in document["levels"]] == [
+        {"theme_id": theme, "score": "13/3", "n": 3}, {"theme_id": theme, "score": "3", "n": 3},
+        {"theme_id": theme, "score": "2", "n": 2}]
+    outside = json.dumps({k: v for k, v in document.items() if k != "questionnaire"})
+    assert '"members"' not in outside and '"answers"' not in outside
+    path = tmp_path / "chain.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     pdf_path = tmp_path / "chain.pdf"
     result = runner.invoke(main, ["chain-report", str(path), "-o", str(pdf_path)])
@@ -163,16 +176,45 @@ def test_the_export_and_the_chain_pdf_carry_the_same_numbers(chain, runner, tmp_
     for pdf in (web.data, pdf_path.read_bytes()):
         assert {"IBM-Plex-Sans", "IBM-Plex-Sans-Semi-Bold", "IBM-Plex-Sans-Bold"} <= \
             embedded_fonts(pdf)
+    web_text = " ".join(" ".join(p.extract_text() for p in
+                                 PdfReader(io.BytesIO(web.data)).pages).split())
     first = questionnaire.themes[0].title.da
-    assert f"{first}: Direktion 4,3, Chefgruppe 3,0 (1,3 point fra hinanden)" in offline
-    assert "Afdeling 2 (Afdelingsledere): anonyme svar fra 2 medlemmer" in offline
-    # and it imports back as a new organisation with the same comparison
+    for text in (offline, web_text):
+        assert f"{first}: Direktion 4,3, Chefgruppe 3,0 (1,3 point fra hinanden)" in text
+        assert "Afdeling 2 (Afdelingsledere): anonyme svar fra 2 medlemmer" in text
+    # the results cannot be imported (they hold no answers): one line says so
+    result = runner.invoke(main, ["import", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {path}: format: this file holds a chain's results, not its answers, so it "
+        "cannot be imported; build its report with selfcheck chain-report")
+
+
+def test_the_host_moves_an_organisation_with_its_answers(chain, runner, tmp_path):
+    """`selfcheck export-organisation` (the host holds the database) writes the answers, and
+    `selfcheck import` rebuilds the same comparison under new links."""
+    client, url, _html = chain
+    path = tmp_path / "org.json"
+    result = runner.invoke(main, ["export-organisation", url, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"Wrote {path} (3 levels, {len(TEAMS)} teams)"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == "selfcheck-organisation"
+    members = [m for level in document["levels"] for team in level["teams"]
+               for m in team["members"]]
+    assert len(members) == 10 and {m["name"] for m in members} == {None}  # never a name
+    assert runner.invoke(main, ["export-organisation", "999", "-o", str(path)]).output \
+        .strip() == "Error: no organisation has that number or link"
     result = runner.invoke(main, ["import", str(path)])
     assert result.exit_code == 0, result.output
     new_url = result.output.strip().splitlines()[-1]
     assert new_url.startswith("/o/") and new_url != url
     text = html_text(client.get(new_url))
     assert "Direktion 1 team, 3 svarpersoner 4,3 (Styrke)" in text
+    # the chain report builds from the host's file too, the same as from the results
+    pdf_path = tmp_path / "chain.pdf"
+    result = runner.invoke(main, ["chain-report", str(path), "-o", str(pdf_path)])
+    assert result.exit_code == 0, result.output
 
 
 def test_join_links_and_codes_for_distribution(chain, app):
@@ -292,13 +334,15 @@ def test_a_follow_up_of_the_chain_shows_the_change_per_level(chain, app, questio
     earlier, later = teams[:len(TEAMS)], teams[len(TEAMS):]
     assert {t.status for t in earlier} == {"closed"}
     assert [t.previous_id for t in later] == [t.id for t in earlier]
-    # this year the direktion answers 3 everywhere: its level falls from 13/3 to 3
+    # this year the direktion (two of them) answers 3 everywhere: its level falls from 13/3
+    # to 3 (one member alone would show no level score: it would be that person's own)
     links = client.get(f"{new_url}/links.csv").data.decode().splitlines()[1:]
     direktion = next(line for line in links if line.startswith("Direktion,"))
     join = "/j/" + direktion.split("/j/")[1].split(",")[0]
-    member = Member(app, join).join("Ny direktør")
-    member.answer_all(questionnaire, {q.id: 3 for q in questionnaire.questions})
-    member.submit()
+    for name in ("Ny direktør", "Anden direktør"):
+        member = Member(app, join).join(name)
+        member.answer_all(questionnaire, {q.id: 3 for q in questionnaire.questions})
+        member.submit()
     text = html_text(client.get(new_url))
     assert "Ændring for hvert niveau siden sidst" in text
     assert "Direktion " + "↓ -1,3 " * 5 + "↓ -1,3" in text
@@ -308,16 +352,16 @@ def test_a_follow_up_of_the_chain_shows_the_change_per_level(chain, app, questio
 def _heatmap(text: str) -> str:
     """The heat map's part of a page's or a PDF's text, whitespace made single."""
     text = " ".join(text.split())
-    start = text.index("Niveauer og anbefalinger") if "Niveauer og anbefalinger" in text \
-        else text.index("Levels and recommendations")
-    return text[start:]
+    heading = next(h for h in ("Niveauer og temaer", "Levels and themes") if h in text)
+    return text[text.index(heading):]
 
 
 def test_a_level_under_the_anonymity_limit_shows_no_teams_scores_anywhere(
         chain, runner, tmp_path, questionnaire):
-    """Afdelingsledere has one respondent in its counted teams (Afdeling 1, named, one member):
-    its row would be that person's own scores. The level's score is shown; its teams' are not,
-    on the page in both languages, in the web and the offline PDF, and after an import."""
+    """Afdelingsledere has 2 respondents in its counted teams (Afdeling 1, named): with one
+    member per team, a team's row would be that person's own scores. The level's score is
+    shown; its teams' are not, on the page in both languages, in the web and the offline PDF
+    (from the results and from the host's export), and after an import."""
     client, url, _html = chain
     dashes = "Afdeling 1 " + " ".join(["–"] * len(questionnaire.themes))
     hidden_da = ("Færre end 3 svarpersoner på niveauet: teamenes scorer vises ikke, for at "
@@ -330,7 +374,7 @@ def test_a_level_under_the_anonymity_limit_shows_no_teams_scores_anywhere(
         assert dashes in heatmap and f"Afdeling 1 2{decimal}0" not in heatmap
         assert heatmap.count(hidden) == 1  # one level is under the limit
         assert f"Chef A 3{decimal}0" in heatmap  # a level of three shows its teams
-        # the level's own score is shown: 2,0 in every recommendation, once per theme
+        # the level's own score is shown: 2,0 in every theme
         assert heatmap.count(f"2{decimal}0") >= len(questionnaire.themes)
 
     check(html_text(client.get(url)), hidden_da, ",")
@@ -340,14 +384,48 @@ def test_a_level_under_the_anonymity_limit_shows_no_teams_scores_anywhere(
         client.get(f"{url}/report.pdf").data)).pages), hidden_en, ".")
     post(client, url, "/language", {"lang": "da", "next": url})
 
-    path = tmp_path / "org.json"
-    path.write_bytes(client.get(f"{url}/export.json").data)
-    pdf_path = tmp_path / "chain.pdf"
-    result = runner.invoke(main, ["chain-report", str(path), "-o", str(pdf_path)])
-    assert result.exit_code == 0, result.output
-    check(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        pdf_path.read_bytes())).pages), hidden_da, ",")
-    result = runner.invoke(main, ["import", str(path)])
+    # the results hold no score of the level's teams, nor of the anonymous team of 2
+    results = json.loads(client.get(f"{url}/export.json").data)
+    teams = {team["name"]: team for team in results["levels"][2]["teams"]}
+    assert teams == {
+        "Afdeling 1": {"name": "Afdeling 1", "counted": True, "reason": None,
+                       "respondents": 2, "scores": {}, "consensus": {}},
+        "Afdeling 2": {"name": "Afdeling 2", "counted": False,
+                       "reason": "anonymous_below_threshold", "respondents": 2, "scores": {},
+                       "consensus": {}}}
+    for name, document in (("results", results), ("host", None)):
+        path = tmp_path / f"{name}.json"
+        if document is None:
+            result = runner.invoke(main, ["export-organisation", url, "-o", str(path)])
+            assert result.exit_code == 0, result.output
+        else:
+            path.write_text(json.dumps(document), encoding="utf-8")
+        pdf_path = tmp_path / f"{name}.pdf"
+        result = runner.invoke(main, ["chain-report", str(path), "-o", str(pdf_path)])
+        assert result.exit_code == 0, result.output
+        check(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+            pdf_path.read_bytes())).pages), hidden_da, ",")
+    result = runner.invoke(main, ["import", str(tmp_path / "host.json")])
     assert result.exit_code == 0, result.output
     imported = result.output.strip().splitlines()[-1]
     check(html_text(client.get(imported)), hidden_da, ",")
+
+
+def test_a_results_file_cannot_smuggle_in_a_hidden_score(chain, runner, tmp_path):
+    """A score the page hides is refused in a results file too, so the offline report can
+    never print one: the team scores of a level of 2 and a level score of 1 member."""
+    client, url, _html = chain
+    document = json.loads(client.get(f"{url}/export.json").data)
+    theme = document["levels"][2]["themes"][0]["theme_id"]
+    document["levels"][2]["teams"][0]["scores"] = {theme: "2"}
+    document["levels"][2]["themes"][1]["n"] = 1
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(main, ["chain-report", str(path), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: {path}: levels[2].themes[1].score: a score the organisation's page does not "
+        "show (too few respondents); the file cannot hold it; levels[2].teams[0].scores."
+        f"{theme}: a score the organisation's page does not show (too few respondents); the "
+        "file cannot hold it")
+    assert not (tmp_path / "x.pdf").exists()

@@ -125,10 +125,11 @@ def team(name, respondents, score, counted=True):
 def chain() -> ChainResult:
     visible = LevelResult(0, (team("A", 2, Fraction(3)), team("B", 2, Fraction(4)),
                               team("C", 1, None), team("D", 2, None, counted=False)),
-                          {"purpose": Fraction(7, 2)}, 5)
+                          {"purpose": Fraction(7, 2)}, 5, {"purpose": 5})
     under = LevelResult(1, (team("E", ANONYMITY_THRESHOLD - 1, Fraction(2)),),
-                        {"purpose": Fraction(2)}, ANONYMITY_THRESHOLD - 1)
-    empty = LevelResult(2, (), {"purpose": None}, 0)
+                        {"purpose": Fraction(2)}, ANONYMITY_THRESHOLD - 1,
+                        {"purpose": ANONYMITY_THRESHOLD - 1})
+    empty = LevelResult(2, (), {"purpose": None}, 0, {"purpose": 0})
     return ChainResult((visible, under, empty), ())
 
 

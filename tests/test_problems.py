@@ -106,11 +106,15 @@ def test_a_long_list_ends_with_how_many_more():
 
 
 @pytest.fixture
-def organisation_export(app, runner) -> dict:
+def organisation_export(app, runner, tmp_path) -> dict:
+    """The demo chain as the host exports it, answers included (export-organisation)."""
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
     organisation_url = re.search(r"/o/\S+", result.output).group(0)
-    return json.loads(app.test_client().get(f"{organisation_url}/export.json").data)
+    path = tmp_path / "host.json"
+    result = runner.invoke(main, ["export-organisation", organisation_url, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_an_organisation_import_problem_in_both_languages(app, runner, db, tmp_path,

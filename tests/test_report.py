@@ -456,24 +456,22 @@ def test_a_report_rendered_in_the_helper_process_is_the_same(app, questionnaire)
         links = demo.create_demo(get_session(), app.extensions["questionnaire_document"])
         data = exchange.load_export(exports.export_assessment(
             find_by_facilitator_token(get_session(), links.facilitator_token)))
-        from selfcheck.exchange import organisation as organisation_json
+        from selfcheck.exchange import chain as chain_json
         from selfcheck.services import organisations
 
         organisation = organisations.find_by_token(get_session(), demo.create_demo_organisation(
             get_session(), app.extensions["questionnaire_document"]))
-        chain = organisation_json.load_organisation_export(exports.export_organisation(
-            organisations.load_chain(get_session(), organisation.id, with_answers=True)),
-            trusted=True)
+        chain = chain_json.load_chain_export(exports.export_chain(
+            get_session(), organisations.load_chain(get_session(), organisation.id),
+            questionnaire, app.extensions["questionnaire_document"]), trusted=True)
     day = date(2026, 11, 28)
     try:
         pooled = render_pool.render_team_report(data, "da", day, None, in_pool=True)
-        pooled_chain = render_pool.render_chain_report(chain, "da", day, questionnaire, None,
-                                                       in_pool=True)
+        pooled_chain = render_pool.render_chain_report(chain, "da", day, None, in_pool=True)
     finally:
         render_pool._reset()
     local = render_pool.render_team_report(data, "da", day, None, in_pool=False)
-    local_chain = render_pool.render_chain_report(chain, "da", day, questionnaire, None,
-                                                  in_pool=False)
+    local_chain = render_pool.render_chain_report(chain, "da", day, None, in_pool=False)
 
     def read(pdf: bytes) -> list[str]:
         return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]

@@ -170,8 +170,10 @@ def test_a_nul_in_an_imported_organisation_is_refused_with_its_path(app, db, run
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
     organisation_url = re.search(r"/o/\S+", result.output).group(0)
-    client = app.test_client()
-    document = json.loads(client.get(f"{organisation_url}/export.json").data)
+    host = tmp_path / "host.json"
+    result = runner.invoke(main, ["export-organisation", organisation_url, "-o", str(host)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(host.read_text(encoding="utf-8"))
     document["organisation"]["name"] = "Vejle\x00 Kommune"
     document["levels"][1]["name_en"] = "Heads\x00"
     document["levels"][0]["teams"][0]["assessment"]["organisation"] = "\x00"

@@ -105,6 +105,38 @@ def export_command(assessment: str, output: Path, kind: str, lang: str | None) -
                    else f"Wrote {path}")
 
 
+@click.command("export-organisation")
+@click.argument("organisation")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the JSON file.")
+@with_appcontext
+def export_organisation_command(organisation: str, output: Path) -> None:
+    """Export an organisation with its teams' answers, to move it to another instance with
+    `selfcheck import`. ORGANISATION is its number or link (/o/...).
+
+    For the host, who holds the database anyway: the file holds what the organisation's
+    page hides (anonymous teams' answers), so it is never offered as a download there."""
+    from selfcheck.db import get_session
+    from selfcheck.exchange import team as exchange
+    from selfcheck.models import Organisation
+    from selfcheck.services import exports, organisations
+
+    require_schema()
+    session = get_session()
+    if organisation.isdigit():
+        found = session.get(Organisation, int(organisation)) if len(organisation) <= 18 \
+            else None
+    else:
+        found = organisations.find_by_token(session, organisation.rstrip("/").rsplit("/o/",
+                                                                                    1)[-1])
+    if found is None:
+        raise click.ClickException("no organisation has that number or link")
+    full = organisations.load_chain(session, found.id, with_answers=True)
+    output.write_text(exchange.dumps(exports.export_organisation(full)), encoding="utf-8")
+    teams = sum(len(level.teams) for level in full.levels)
+    click.echo(f"Wrote {output} ({len(full.levels)} levels, {teams} teams)")
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
@@ -138,16 +170,22 @@ def _organisation_data_class():
 
 
 def _read_export(file: Path, organisation_only: bool = False):
-    """The document and its validated data (an assessment's or an organisation's export), or
-    a ClickException listing every problem."""
+    """The document and its validated data (an assessment's or an organisation's export, or
+    with ``organisation_only`` also a chain's comparison), or a ClickException listing every
+    problem."""
+    from selfcheck.exchange import chain as chain_json
     from selfcheck.exchange import organisation as organisation_json
     from selfcheck.exchange import safejson as jsondoc
     from selfcheck.exchange import team as exchange
 
     try:
         document = jsondoc.loads(file.read_bytes()[: jsondoc.MAX_BYTES + 1])
-        if organisation_only or (isinstance(document, dict)
-                                 and document.get("format") == organisation_json.FORMAT):
+        kind = document.get("format") if isinstance(document, dict) else None
+        if kind == chain_json.FORMAT:
+            if not organisation_only:
+                raise ExchangeError.one("chain_not_importable", ("format",))
+            return document, chain_json.load_chain_export(document)
+        if organisation_only or kind == organisation_json.FORMAT:
             return document, organisation_json.load_organisation_export(document)
         return document, exchange.load_export(document)
     except OSError as exc:
@@ -180,6 +218,8 @@ def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
 
     _document, data = _read_export(file, organisation_only=True)
     try:
+        if isinstance(data, _organisation_data_class()):  # an export with answers
+            data = chain_report.chain_data(data)
         pdf = chain_report.render_pdf(data, lang or data.language, date.today())
     except ExchangeError as exc:
         raise click.ClickException(f"{file}: " + "; ".join(lines(exc.problems))) from None

@@ -78,18 +78,18 @@ LevelRow = tuple[str, Fraction | None, list[Fraction] | None]
 
 def level_rows(result: ChainResult, level_names: Sequence[str], theme_id: str
                ) -> list[LevelRow]:
-    """One recommendation's rows of the level chart, a row per level, top first.
+    """One theme's rows of the level chart, a row per level, top first.
 
-    A level's team scores (its counted teams that scored the recommendation) are given only
-    when the level has enough respondents to show them
-    (:attr:`~selfcheck.core.chain.LevelResult.distribution_visible`); otherwise None, and
-    the chart shows the level's score alone.
+    A level's team scores (its counted teams that scored the theme) are given only where
+    the level may show them for this theme
+    (:meth:`~selfcheck.core.chain.LevelResult.teams_visible`); otherwise None, and the chart
+    shows the level's score alone.
     """
     rows: list[LevelRow] = []
     for level_result, name in zip(result.levels, level_names, strict=True):
         teams = [t.scores[theme_id] for t in level_result.teams
                  if t.counted and t.scores.get(theme_id) is not None] \
-            if level_result.distribution_visible else None
+            if level_result.teams_visible(theme_id) else None
         rows.append((name, level_result.scores[theme_id], teams))
     return rows
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Protocol
 
+from selfcheck.core.chain import ChainResult
 from selfcheck.core.content import Questionnaire
 
 
@@ -86,6 +87,9 @@ class AssessmentData:
     questionnaire: Questionnaire
     questionnaire_document: Mapping[str, Any]
     members: tuple[MemberData, ...]
+    # The conditions that held for the team (None: all), which ``questionnaire`` already
+    # follows: it holds only the statements the team was asked.
+    conditions: tuple[str, ...] | None = None
     decisions: tuple[DecisionData, ...] = ()
     actions: tuple[ActionData, ...] = ()
     history: tuple[HistoryEntry, ...] = ()  # earlier assessments, oldest first
@@ -125,3 +129,26 @@ class OrganisationData:
             for team in level.teams:
                 return team.questionnaire
         return None
+
+
+@dataclass(frozen=True)
+class ChainLevel:
+    name_da: str
+    name_en: str
+    conditions: tuple[str, ...] | None  # None: every condition holds
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_da
+
+
+@dataclass(frozen=True)
+class ChainData:
+    """A leadership chain's comparison, independent of the database: what the organisation's
+    page shows and its report prints (exchange/chain.py), and nothing more."""
+
+    name: str
+    language: str
+    created_at: str
+    levels: tuple[ChainLevel, ...]
+    questionnaire: Questionnaire
+    result: ChainResult

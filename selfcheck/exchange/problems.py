@@ -133,6 +133,16 @@ MESSAGES: dict[str, str] = {
     "levels_list": N_("a list of 1–%(max)s levels"),
     "level_meta": N_("needs name_da, name_en (1–%(max)s characters) and teams"),
     "teams_max": N_("at most %(max)s teams"),
+    # A chain's comparison (exchange/chain.py)
+    "level_pair": N_("levels %(upper)s and %(lower)s are not two levels of the chain, "
+                     "top first"),
+    "themes_in_order": N_("must list the questionnaire's themes in order: %(themes)s"),
+    "hidden_score": N_("a score the organisation's page does not show (too few "
+                       "respondents); the file cannot hold it"),
+    "organisation_empty": N_("the organisation has no teams yet"),
+    "chain_not_importable": N_("this file holds a chain's results, not its answers, so it "
+                               "cannot be imported; build its report with selfcheck "
+                               "chain-report"),
     # A file as a whole (exchange/safejson.py, exchange/tables.py)
     "file_too_large": N_("the file is %(size)s KiB, at most %(limit)s"),
     "not_utf8": N_("the file is not UTF-8 text (byte %(byte)s)"),
@@ -172,6 +182,9 @@ MESSAGES: dict[str, str] = {
     "level_name": N_("A level's name must be 1–%(max)s characters."),
     "level_has_teams": N_("A level with teams cannot be removed."),
     "last_level": N_("An organisation needs at least one level."),
+    "level_has_members": N_("Members have joined a team on this level, so the statements "
+                            "they are asked cannot change now."),
+    "unknown_condition": N_("Unknown choice: %(name)s."),
     "organisation_teams_max": N_("An organisation has at most %(max)s teams."),
     "no_such_level": N_("There is no level %(number)s."),
     "team_name": N_("A team's name must be 1–%(max)s characters."),

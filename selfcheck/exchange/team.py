@@ -102,6 +102,7 @@ def export_assessment(assessment, history: Sequence[HistoryEntry] = (),
             "status": assessment.status,
             "created_at": iso(assessment.created_at),
             "closed_at": iso(assessment.closed_at),
+            "conditions": assessment.conditions,
         },
         "questionnaire_hash": assessment.questionnaire_hash,
         "questionnaire": assessment.questionnaire,
@@ -148,6 +149,18 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
     except ContentError as exc:
         raise ExchangeError([_questionnaire_problem(p) for p in exc.problems]) from exc
     meta = document["assessment"]
+    conditions = meta.get("conditions")
+    if conditions is not None:
+        known = {condition.id for condition in questionnaire.conditions}
+        for index, name in enumerate(conditions):
+            if name not in known:
+                problems.append(Problem(("assessment", "conditions", index),
+                                        "unknown_condition", {"name": _short(name)}))
+        if problems:
+            raise ExchangeError(problems)
+        # The team was asked only the statements that apply to it (Assessment.conditions).
+        questionnaire = parsed_snapshot(digest, lambda: document["questionnaire"],
+                                        frozenset(conditions))
     for key in ("created_at", "closed_at"):
         if meta.get(key) is not None and not _is_iso(meta[key], datetime):
             problems.append(Problem(("assessment", key), "not_datetime",
@@ -169,6 +182,7 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
         closed_at=meta.get("closed_at"),
         questionnaire=questionnaire,
         questionnaire_document=document["questionnaire"],
+        conditions=None if conditions is None else tuple(sorted(set(conditions))),
         members=tuple(members),
         decisions=tuple(decisions),
         actions=tuple(actions),
@@ -177,10 +191,10 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
 
 
 @cache
-def _schema_validator():
+def _schema_validator(name: str = "docs/export-schema.json"):
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(resource_path("docs/export-schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(resource_path(name).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -194,14 +208,15 @@ def _questionnaire_problem(line: str) -> Problem:
     return Problem(("questionnaire", place), "questionnaire", {"reason": reason})
 
 
-def schema_problems(document: Any) -> list[Problem]:
-    """Every way ``document`` breaks docs/export-schema.json, each with its path.
+def schema_problems(document: Any, schema: str = "docs/export-schema.json") -> list[Problem]:
+    """Every way ``document`` breaks the JSON Schema ``schema`` (by default the assessment
+    export's, docs/export-schema.json), each with its path.
 
     A NUL character anywhere is a problem too: the schema cannot say it, SQLite would
     store it, and PostgreSQL refuses the whole row.
     """
     return [Problem(keys(error.absolute_path), *_describe(error))
-            for error in _schema_validator().iter_errors(document)] + nul_problems(document)
+            for error in _schema_validator(schema).iter_errors(document)] + nul_problems(document)
 
 
 REQUIRED = " is a required property"  # how jsonschema names the missing key

@@ -47,10 +47,10 @@ def _render_team(data: Any, lang: str, today: Any, brand: Any) -> bytes:
     return report.render_pdf(data, lang, today, brand)
 
 
-def _render_chain(data: Any, lang: str, today: Any, fallback: Any, brand: Any) -> bytes:
+def _render_chain(data: Any, lang: str, today: Any, brand: Any) -> bytes:
     from selfcheck.report import chain as chain_report
 
-    return chain_report.render_pdf(data, lang, today, fallback=fallback, brand=brand)
+    return chain_report.render_pdf(data, lang, today, brand=brand)
 
 
 def render_team_report(data: Any, lang: str, today: Any, brand: Any, *,
@@ -59,10 +59,10 @@ def render_team_report(data: Any, lang: str, today: Any, brand: Any, *,
     return _run(_render_team, (data, lang, today, brand), in_pool)
 
 
-def render_chain_report(data: Any, lang: str, today: Any, fallback: Any, brand: Any, *,
+def render_chain_report(data: Any, lang: str, today: Any, brand: Any, *,
                         in_pool: bool) -> bytes:
-    """The organisation's PDF (report/chain.render_pdf), likewise."""
-    return _run(_render_chain, (data, lang, today, fallback, brand), in_pool)
+    """The chain's PDF (report/chain.render_pdf), likewise."""
+    return _run(_render_chain, (data, lang, today, brand), in_pool)
 
 
 def _run(function, arguments: tuple, in_pool: bool) -> bytes:

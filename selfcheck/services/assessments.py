@@ -39,8 +39,10 @@ from selfcheck.services.secrets import find_by_secret
 
 
 def questionnaire_of(assessment: Assessment) -> Questionnaire:
-    """The questionnaire snapshot the assessment was created with (parsed once per hash)."""
-    return parsed_snapshot(assessment.questionnaire_hash, lambda: assessment.questionnaire)
+    """The questionnaire snapshot the assessment was created with (parsed once per hash), as
+    the team answers it: only the statements that apply to it (Assessment.conditions)."""
+    return parsed_snapshot(assessment.questionnaire_hash, lambda: assessment.questionnaire,
+                           assessment.condition_set)
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def import_document(session: Session, document: Mapping[str, Any], data, *,
         session, data.questionnaire_document, organisation=data.organisation, team=data.team,
         language=data.language, anonymous=data.anonymous, facilitator_token=facilitator_token)
     assessment.status = data.status if data.status in ("open", "closed") else "open"
+    assessment.conditions = None if data.conditions is None else list(data.conditions)
     assessment.created_at = datetime.fromisoformat(data.created_at)
     if data.closed_at:
         assessment.closed_at = datetime.fromisoformat(data.closed_at)

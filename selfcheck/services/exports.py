@@ -7,12 +7,16 @@ start here, so every output is built from the same document.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from selfcheck.core.content import Questionnaire
 from selfcheck.exchange import CSV, JSON, TABLES, XLSX
+from selfcheck.exchange import chain as chain_json
 from selfcheck.exchange import organisation as organisation_json
 from selfcheck.exchange import tables as table_files
 from selfcheck.exchange import team as team_json
@@ -27,8 +31,31 @@ def export_assessment(assessment: Assessment, exported_at: datetime | None = Non
 
 
 def export_organisation(organisation: Organisation) -> dict[str, Any]:
-    """The organisation (loaded with organisations.load_chain) as its export document."""
+    """The organisation (loaded with organisations.load_chain(with_answers=True)) as the
+    document that moves it to another instance, answers included: for the host only
+    (``selfcheck export-organisation``), never a download (docs/organisations.md)."""
     return organisation_json.export_organisation(organisation, history_entries)
+
+
+def export_chain(session: Session, organisation: Organisation,
+                 current: Questionnaire, current_document: Mapping[str, Any],
+                 exported_at: datetime | None = None) -> dict[str, Any]:
+    """The chain's comparison as its document (exchange/chain.py): what the organisation's
+    page shows and nothing it hides. ``current`` (and its document) stand in for the
+    questionnaire while the organisation has no team."""
+    from selfcheck.services import organisations
+
+    questionnaire = organisations.questionnaire_for(organisation, current)
+    document = next((team.questionnaire for level in organisation.levels
+                     for team in level.teams), current_document)
+    return chain_json.export_chain(
+        name=organisation.name, language=organisation.language,
+        created_at=organisation.created_at,
+        levels=[(level.name_da, level.name_en, level.conditions)
+                for level in organisation.levels],
+        questionnaire_document=document,
+        result=organisations.compare(session, organisation, questionnaire),
+        exported_at=exported_at)
 
 
 @dataclass(frozen=True)

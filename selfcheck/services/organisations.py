@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from selfcheck.core import scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
 from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, new_token
@@ -63,15 +62,26 @@ def team_facilitator_token(organisation_token: str, nonce: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+def default_levels(questionnaire: Questionnaire) -> list[LevelSpec]:
+    """A new organisation's levels: the content's [[chain.levels]], else one Direktion."""
+    return [(level.name.da, level.name.en, level.conditions) for level in questionnaire.levels
+            ] or [("Direktion", "Executive board", None)]
+
+
+#: A level to create: its Danish and English names, and the conditions that hold for its
+#: teams (None: all of them).
+LevelSpec = tuple[str, str] | tuple[str, str, Sequence[str] | None]
+
+
 def create_organisation(session: Session, *, name: str, language: str,
-                        levels: Sequence[tuple[str, str]]) -> tuple[Organisation, str]:
-    """A new organisation with ``levels`` (Danish and English names, top first)."""
+                        levels: Sequence[LevelSpec]) -> tuple[Organisation, str]:
+    """A new organisation with ``levels`` (top first)."""
     name = name.strip()
     if not name or len(name) > ORGANISATION_MAX:
         raise ExchangeError.one("organisation_name", max=ORGANISATION_MAX)
     token = new_token()
     organisation = Organisation(name=name, language=language, token_hash=hash_token(token))
-    organisation.levels = [_level(i, da, en) for i, (da, en) in enumerate(levels, 1)]
+    organisation.levels = [_level(i, *spec) for i, spec in enumerate(levels, 1)]
     if not 1 <= len(organisation.levels) <= MAX_LEVELS:
         raise ExchangeError.one("levels_count", max=MAX_LEVELS)
     session.add(organisation)
@@ -79,11 +89,30 @@ def create_organisation(session: Session, *, name: str, language: str,
     return organisation, token
 
 
-def _level(position: int, da: str, en: str) -> Level:
+def _level(position: int, da: str, en: str, conditions: Sequence[str] | None = None) -> Level:
     da, en = da.strip(), (en.strip() or da.strip())
     if not da or len(da) > LEVEL_NAME_MAX or len(en) > LEVEL_NAME_MAX:
         raise ExchangeError.one("level_name", max=LEVEL_NAME_MAX)
-    return Level(position=position, name_da=da, name_en=en)
+    return Level(position=position, name_da=da, name_en=en,
+                 conditions=None if conditions is None else sorted(set(conditions)))
+
+
+def set_level_conditions(session: Session, level: Level, conditions: Sequence[str],
+                         questionnaire: Questionnaire) -> None:
+    """Say which conditions hold for the level's teams, and so which statements they are
+    asked (docs/organisations.md). Only while nobody on the level has joined: the answers
+    already given were given to the statements asked then."""
+    known = {condition.id for condition in questionnaire.conditions}
+    unknown = sorted(set(conditions) - known)
+    if unknown:
+        raise ExchangeError.one("unknown_condition", name=unknown[0][:40])
+    if any(team.participants for team in level.teams):
+        raise ExchangeError.one("level_has_members")
+    level.conditions = sorted(set(conditions))
+    for team in level.teams:
+        team.conditions = list(level.conditions)
+        team.revision += 1
+    session.commit()
 
 
 def find_by_token(session: Session, token: str) -> Organisation | None:
@@ -195,7 +224,7 @@ def add_teams(session: Session, organisation: Organisation, organisation_token: 
             questionnaire_hash=assessments.store_snapshot(session, document),
             facilitator_token_hash=hash_token(facilitator_token),
             join_token_hash=hash_token(join_token_for(facilitator_token)),
-            team_nonce=nonce)
+            team_nonce=nonce, conditions=level.conditions)
         assessments.assign_join_code(session, assessment, facilitator_token)
         level.teams.append(assessment)
         session.add(assessment)
@@ -286,13 +315,12 @@ def compare(session: Session, organisation: Organisation,
     for index, level in enumerate(organisation.levels):
         for team in level.teams:
             members = answers[team.id]
-            submitted = [members.get(p.id, {}) for p in team.participants
-                         if p.submitted_at is not None]
-            result = scoring.score_assessment(assessments.questionnaire_of(team), submitted,
-                                              result_service.consensus_of(team))
-            inputs.append(TeamInput(team.team, index, team.anonymous, result))
-    return compare_chain(len(organisation.levels), [t.id for t in questionnaire.themes], inputs,
-                         questionnaire.chain_gap)
+            submitted = tuple(members.get(p.id, {}) for p in team.participants
+                              if p.submitted_at is not None)
+            inputs.append(TeamInput(team.team, index, team.anonymous,
+                                    assessments.questionnaire_of(team), submitted,
+                                    result_service.consensus_of(team)))
+    return compare_chain(len(organisation.levels), questionnaire, inputs)
 
 
 def import_organisation(session: Session, document: Mapping[str, Any], data) -> tuple[
@@ -330,7 +358,7 @@ def start_follow_up(session: Session, organisation: Organisation, organisation_t
     token = new_token()
     follow_up = Organisation(name=organisation.name, language=organisation.language,
                              token_hash=hash_token(token), previous_id=organisation.id)
-    follow_up.levels = [_level(level.position, level.name_da, level.name_en)
+    follow_up.levels = [_level(level.position, level.name_da, level.name_en, level.conditions)
                         for level in organisation.levels]
     session.add(follow_up)
     session.flush()
@@ -346,6 +374,7 @@ def start_follow_up(session: Session, organisation: Organisation, organisation_t
                 language=team.language, anonymous=team.anonymous, reveal=team.reveal,
                 previous=team, facilitator_token=facilitator_token)
             assessment.team_nonce = nonce
+            assessment.conditions = new_level.conditions
             assessments.assign_join_code(session, assessment, facilitator_token)
             new_level.teams.append(assessment)
             session.add(assessment)

@@ -29,7 +29,7 @@ from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_for
 from selfcheck.core.tokens import show_code
 from selfcheck.db import get_session
 from selfcheck.exchange import CSV, JSON, XLSX, tables
-from selfcheck.exchange import organisation as organisation_json
+from selfcheck.exchange import chain as chain_json
 from selfcheck.exchange import team as team_json
 from selfcheck.exchange.problems import ExchangeError, lines, message, shown
 from selfcheck.limits import LEVEL_NAME_MAX
@@ -61,10 +61,9 @@ def new():
     form = OrganisationForm()
     if form.validate_on_submit():
         questionnaire = current_app.extensions["questionnaire"]
-        levels = [(level.name.da, level.name.en) for level in questionnaire.levels] or [
-            ("Direktion", "Executive board")]
         organisation, token = organisations.create_organisation(
-            get_session(), name=form.name.data, language=form.language.data, levels=levels)
+            get_session(), name=form.name.data, language=form.language.data,
+            levels=organisations.default_levels(questionnaire))
         hold_if_logged_in(organisation, token)
         flash(_("The organisation is ready. Save its link: it is the key to the comparison."),
               "success")
@@ -273,16 +272,15 @@ def links(kind: str):
 
 
 def _export_document() -> dict:
-    full = organisations.load_chain(get_session(), g.organisation.id, with_answers=True)
-    return exports.export_organisation(full)
+    return exports.export_chain(get_session(), g.organisation,
+                                current_app.extensions["questionnaire"], current_document())
 
 
 @org.get("/report.pdf")
 def report_pdf():
-    document = _export_document()
-    data = organisation_json.load_organisation_export(document, trusted=True)
+    data = chain_json.load_chain_export(_export_document(), trusted=True)
     pdf = render_pool.render_chain_report(
-        data, str(get_locale()), date.today(), current_app.extensions["questionnaire"],
+        data, str(get_locale()), date.today(),
         brand_for_organisation(get_session(), g.organisation),
         in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
     return attachment(pdf, PDF, chain_report.filename(g.organisation.name, date.today()))
@@ -290,6 +288,7 @@ def report_pdf():
 
 @org.get("/export.json")
 def export():
-    """The organisation's export document: aggregates and anonymous answers, no names."""
+    """The chain's comparison as shown on the page (exchange/chain.py): no member's answers,
+    names or comments, and nothing the page hides."""
     name = chain_report.filename(g.organisation.name, date.today())[:-4]
     return attachment(team_json.dumps(_export_document()), JSON, f"{name}.json")
