@@ -73,7 +73,7 @@ def main() -> int:
 
     from selfcheck import create_app
     from selfcheck.db import get_session, upgrade_database
-    from selfcheck.exchange import organisation as organisation_json
+    from selfcheck.exchange import chain as chain_json
     from selfcheck.report import chain as chain_report
     from selfcheck.report import render
     from selfcheck.services import exports, organisations
@@ -89,11 +89,11 @@ def main() -> int:
         with app.app_context():
             token, team_token = build_chain(app, questionnaire)
             organisation = organisations.find_by_token(get_session(), token)
-            loaded = organisations.load_chain(get_session(), organisation.id, with_answers=True)
-            data = organisation_json.load_organisation_export(
-                exports.export_organisation(loaded), trusted=True)
-        html = chain_report.render_html(chain_report.report_context(
-            data, data.questionnaire, "da", date.today()))
+            loaded = organisations.load_chain(get_session(), organisation.id)
+            data = chain_json.load_chain_export(exports.export_chain(
+                get_session(), loaded, questionnaire, app.extensions["questionnaire_document"]),
+                trusted=True)
+        html = chain_report.render_html(chain_report.report_context(data, "da", date.today()))
         base_url = render.STATIC_DIR.as_uri() + "/"
         client = app.test_client()
 
