@@ -52,11 +52,15 @@ def warnings_of(document) -> list[str]:
 
 
 def without_chain(document) -> dict:
-    """The document as it was before issue 12: no [chain], no chain suggestions."""
+    """The document as it was before issue 12: no [chain], no chain suggestions, and so no
+    statement that names a condition of the chain or an expected direction."""
     old = copy.deepcopy(document)
     del old["chain"]
     for theme in old["themes"]:
         del theme["chain_suggestions"]
+        for question in theme["questions"]:
+            question.pop("applies_if", None)
+            question.pop("chain_expected", None)
     return old
 
 
@@ -71,11 +75,11 @@ def check(tmp_path, document, *options, text=None):
 
 def test_shipped_levels_top_first():
     questionnaire = load_questionnaire(QUESTIONS_FILE)
+    both = ("politicians", "managers_below")
     assert questionnaire.levels == (
-        LevelDefault("direktion", Text("Direktion", "Executive board")),
-        LevelDefault("chefgruppe", Text("Chefgruppe", "Heads of department")),
-        LevelDefault("afdelingsledere", Text("Afdelingsledere", "Department managers")),
-        LevelDefault("institutionsledere", Text("Institutionsledere", "Institution managers")),
+        LevelDefault("direktion", Text("Direktion", "Executive board"), both),
+        LevelDefault("chefgruppe", Text("Chefgrupper", "Heads of service"), both),
+        LevelDefault("institutionsledere", Text("Institutionsledere", "Unit managers"), ()),
     )
 
 
@@ -85,11 +89,13 @@ def test_shipped_gap_is_exactly_one():
     assert gap == Fraction(1) == DEFAULT_CHAIN_GAP
 
 
-def test_shipped_file_has_three_chain_suggestions_per_theme():
+def test_shipped_file_has_two_chain_suggestions_per_direction_and_theme():
     questionnaire = load_questionnaire(QUESTIONS_FILE)
-    assert [len(t.chain_suggestions) for t in questionnaire.themes] == [3] * 6
+    assert [len(t.chain_suggestions) for t in questionnaire.themes] == [4] * 6
     assert MIN_CHAIN_SUGGESTIONS == 3
     for theme in questionnaire.themes:
+        directions = [s.direction for s in theme.chain_suggestions]
+        assert directions == ["upper_higher"] * 2 + ["lower_higher"] * 2, theme.id
         for suggestion in theme.chain_suggestions:
             assert isinstance(suggestion, ChainSuggestion)
             assert suggestion.id.startswith(f"{theme.id}_chain_"), suggestion.id
@@ -98,39 +104,39 @@ def test_shipped_file_has_three_chain_suggestions_per_theme():
 def test_shipped_suggestion_ids_are_unique_across_the_file():
     questionnaire = load_questionnaire(QUESTIONS_FILE)
     ids = [s.id for t in questionnaire.themes for s in (*t.suggestions, *t.chain_suggestions)]
-    assert len(ids) == 6 * 12 + 6 * 3
+    assert len(ids) == 6 * 12 + 6 * 4
     assert len(set(ids)) == len(ids)
 
 
-# Who takes part across the levels: every chain suggestion names at least two parts of the
-# chain (a level, MED, the politicians), in both languages.
-PARTS = {
-    "da": ("direktion", "direktør", "chef", "afdelingsleder", "institutionsleder", "led ",
-           "MED", "udvalg", "kommunalbestyrelse", "regionsråd", "medarbejder"),
-    "en": ("executive board", "director", "head of department", "heads of department",
-           "management group", "department manager", "institution manager", "levels",
-           "MED", "committee", "council", "staff"),
-}
-
-
-def test_every_chain_suggestion_names_parts_of_the_chain():
-    for theme in load_questionnaire(QUESTIONS_FILE).themes:
+def test_every_chain_suggestion_names_the_two_levels_of_the_break():
+    """Who takes part: the two levels of the break, by the organisation's own names, and
+    never a default level's name (an organisation may not have that level)."""
+    questionnaire = load_questionnaire(QUESTIONS_FILE)
+    names = [level.name.get(lang).casefold() for level in questionnaire.levels
+             for lang in ("da", "en")]
+    for theme in questionnaire.themes:
         for suggestion in theme.chain_suggestions:
-            for lang, parts in PARTS.items():
+            for lang in ("da", "en"):
                 text = suggestion.text.get(lang)
-                named = {part for part in parts if part.casefold() in text.casefold()}
-                assert len(named) >= 2, (suggestion.id, lang, named)
+                assert "{upper}" in text and "{lower}" in text, (suggestion.id, lang)
+                filled = suggestion.for_pair(lang, "Øverste", "Nederste")[1]
+                assert "{" not in filled and "Øverste" in filled and "Nederste" in filled
+                assert not any(name in text.casefold() for name in names), suggestion.id
+                assert "afdelingsleder" not in text.casefold(), suggestion.id
 
 
 def test_chain_suggestions_are_true_to_the_summary():
     """Few goals at the top, more and more concrete ones further down; results back up."""
     texts = {s.id: s.text for t in load_questionnaire(QUESTIONS_FILE).themes
              for s in t.chain_suggestions}
-    assert "jo tættere man kommer på de udførende led" in texts["few_concrete_chain_count"].da
-    assert "Ifølge KL's omtale" in texts["few_concrete_chain_count"].da
+    assert ("Ifølge KL's omtale bliver der flere mål længere nede."
+            in texts["few_concrete_chain_count"].da)
     assert "få overordnede mål" in texts["leadership_chain_chain_supplement"].da
     assert "mere konkrete mål" in texts["leadership_chain_chain_supplement"].da
-    assert "replies back down the chain" in texts["leadership_chain_chain_reply"].en
+    assert "reply back down the chain" in texts["leadership_chain_chain_reply"].en
+    for text in texts.values():  # the follow-up: the self-assessment again, at a stated time
+        assert "Gentag selvevalueringen om et halvt år." in text.da
+        assert "Run the self-assessment again in six months." in text.en
 
 
 def test_a_json_snapshot_of_the_shipped_file_gives_the_same_chain(questions_document):
@@ -159,6 +165,7 @@ def test_the_old_questionnaire_1_0_still_loads():
 
 
 def test_a_chain_with_a_gap_only(document):
+    document = without_chain(document)
     document["chain"] = {"gap": 1.5}
     questionnaire = parse_questionnaire(document)
     assert questionnaire.chain_gap == Fraction(3, 2)
@@ -169,7 +176,7 @@ def test_a_chain_without_a_gap_gets_the_default(document):
     del document["chain"]["gap"]
     questionnaire = parse_questionnaire(document)
     assert questionnaire.chain_gap == Fraction(1)
-    assert len(questionnaire.levels) == 4
+    assert len(questionnaire.levels) == 3
 
 
 @pytest.mark.parametrize(("gap", "expected"), [
@@ -217,11 +224,11 @@ def test_duplicate_level_id(document):
 
 def test_bad_level_id_and_missing_name(document):
     document["chain"]["levels"][0]["id"] = "Direktion"
-    del document["chain"]["levels"][3]["name"]
+    del document["chain"]["levels"][2]["name"]
     assert problems_of(document) == [
         'chain.levels[0].id: "Direktion" must be lower-case letters, digits and _ and start '
         "with a letter",
-        "chain.levels[3].name: missing",
+        "chain.levels[2].name: missing",
     ]
 
 
@@ -303,6 +310,7 @@ def test_chain_must_be_a_table_without_unknown_keys(document):
         "chain.gab: unknown key",
         "chain.levels[0].navn: unknown key",
     ]
+    document = without_chain(document)
     document["chain"] = 1.0
     assert problems_of(document) == ["chain: must be a table"]
 
@@ -311,9 +319,9 @@ def test_chain_must_be_a_table_without_unknown_keys(document):
 
 
 def test_duplicate_chain_suggestion_id(document):
-    document["themes"][2]["chain_suggestions"][0]["id"] = "purpose_chain_compare"
+    document["themes"][2]["chain_suggestions"][0]["id"] = "purpose_chain_staff_answers"
     assert problems_of(document) == [
-        'themes[2].chain_suggestions[0].id: duplicate id "purpose_chain_compare" '
+        'themes[2].chain_suggestions[0].id: duplicate id "purpose_chain_staff_answers" '
         "(also at themes[0].chain_suggestions[1].id)",
     ]
 
@@ -351,12 +359,12 @@ def test_too_many_chain_suggestions(document):
 def test_every_problem_is_reported_together_in_document_order(document):
     del document["meta"]["version"]
     document["chain"]["gap"] = 0
-    document["chain"]["levels"][3]["id"] = "chefgruppe"
+    document["chain"]["levels"][2]["id"] = "chefgruppe"
     document["themes"][3]["chain_suggestions"][0]["title"]["en"] = " "
     assert problems_of(document) == [
         "meta.version: missing",
         "chain.gap: must be more than 0 and at most 4, not 0",
-        'chain.levels[3].id: duplicate id "chefgruppe" (also at chain.levels[1].id)',
+        'chain.levels[2].id: duplicate id "chefgruppe" (also at chain.levels[1].id)',
         "themes[3].chain_suggestions[0].title.en: must not be empty",
     ]
 
@@ -365,14 +373,14 @@ def test_every_problem_is_reported_together_in_document_order(document):
 
 
 def test_no_levels_is_a_warning(document):
-    del document["chain"]
+    del document["chain"]["levels"]
     assert warnings_of(document) == [NO_LEVELS]
-    document["chain"] = {"gap": 1}
+    document["chain"] = {"gap": 1, "conditions": document["chain"]["conditions"]}
     assert warnings_of(document) == [NO_LEVELS]
 
 
 def test_a_theme_with_too_few_chain_suggestions(document):
-    del document["themes"][3]["chain_suggestions"][2]
+    del document["themes"][3]["chain_suggestions"][2:]
     assert warnings_of(document) == [
         "themes[3].chain_suggestions: 2 suggestion(s) for a break in the leadership chain, "
         "at least 3",
@@ -393,8 +401,10 @@ def test_a_theme_without_chain_suggestions_warns_in_document_order(document):
 
 def test_a_chain_suggestion_without_a_follow_up_time(document):
     document["themes"][4]["chain_suggestions"][1]["text"] = {
-        "da": "Direktionen og chefgrupperne vælger sammen få mål for hele kæden.",
-        "en": "The executive board and the management groups choose a few goals together.",
+        "da": "{upper} og {lower} vælger sammen få mål, som de kan nå i år. De har ansvaret "
+              "for dem hver især. Gentag selvevalueringen, når de er nået.",
+        "en": "The {upper} and the {lower} choose a few goals together. The {upper} are "
+              "responsible. Run the self-assessment again once they are reached.",
     }
     assert warnings_of(document) == [
         'themes[4].chain_suggestions[1].text.da: names no time for the follow-up (such as '
@@ -406,11 +416,12 @@ def test_a_chain_suggestion_without_a_follow_up_time(document):
 
 def test_chain_suggestions_go_through_the_avoid_list(document):
     suggestion = document["themes"][3]["chain_suggestions"][0]
-    suggestion["text"]["da"] = ("Direktionen ejer målet og holder et møde med chefgrupperne. "
-                                "Følg op om tre måneder.")
+    suggestion["text"]["da"] = ("{upper} ejer målet og holder et møde med {lower} om det. De "
+                                "har ansvaret for at gøre det. Gentag selvevalueringen om et "
+                                "halvt år.")
     suggestion["title"]["da"] = "Sæt et møde op for hele kæden"
-    suggestion["text"]["en"] = ("Offer the management groups sparring, and follow up in "
-                                "three months.")
+    suggestion["text"]["en"] = ("The {upper} offer the {lower} sparring and are responsible. "
+                                "Run the self-assessment again in three months.")
     assert warnings_of(document) == [
         'themes[3].chain_suggestions[0].title.da: avoid "sætte op": anglicism ("set up"): '
         'write "lave", "oprette" or "arrangere"',
@@ -430,8 +441,8 @@ def test_level_names_go_through_the_avoid_list(document):
 
 
 def test_absolutes_are_fine_in_chain_suggestions(document):
-    text = document["themes"][0]["chain_suggestions"][0]["text"]
-    assert "hvert led" in text["da"] and "each level" in text["en"].casefold()
+    text = document["themes"][4]["chain_suggestions"][1]["text"]
+    assert "hvert mål" in text["da"] and "each goal" in text["en"].casefold()
     assert warnings_of(document) == []
 
 
@@ -446,8 +457,8 @@ def test_a_snapshot_without_the_chain_warns_once_per_theme(document):
 # --------------------------------------------------------------------- selfcheck check
 
 
-def test_check_strict_fails_without_the_chain(tmp_path, document):
-    del document["chain"]
+def test_check_strict_fails_without_default_levels(tmp_path, document):
+    del document["chain"]["levels"]
     path, result = check(tmp_path, document, "--strict")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -461,11 +472,11 @@ def test_check_summarises_the_chain():
     result = CliRunner().invoke(main, ["check", "--strict", str(QUESTIONS_FILE)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    chain = lines.index("Chain: gap 1; levels direktion, chefgruppe, afdelingsledere, "
-                        "institutionsledere; 18 chain suggestions")
+    chain = lines.index("Chain: gap 1; levels direktion, chefgruppe, institutionsledere; "
+                        "24 chain suggestions")
     assert lines[chain - 1].startswith("Bands: ")
     assert lines[chain + 1] == "Themes: 6"
-    assert ("  4. leadership_chain   5 statements (1 reverse), 12 suggestions, 3 for the chain – "
+    assert ("  4. leadership_chain   6 statements (2 reverse), 12 suggestions, 4 for the chain – "
             "Ledelsesfællesskab i hele ledelseskæden") in lines
 
 
@@ -476,6 +487,6 @@ def test_check_summarises_a_file_without_the_chain(tmp_path, document):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "Chain: gap 1.5; no levels; 0 chain suggestions" in lines
-    assert ("  6. follow_up          6 statements (1 reverse), 12 suggestions, 0 for the chain – "
+    assert ("  6. follow_up          5 statements (2 reverse), 12 suggestions, 0 for the chain – "
             "Opfølgning på resultater og effekter") in lines
     assert lines[-1] == "Warnings: 7"

@@ -384,19 +384,19 @@ def chain_levels_empty(doc):
 
 @case
 def chain_too_many_levels(doc):
-    """Five more levels (9 in all), one with a duplicate id."""
+    """Six more levels (9 in all), one with a duplicate id."""
     levels = doc["chain"]["levels"]
-    levels += [extra_level(n) for n in range(4)] + [copy.deepcopy(levels[0])]
+    levels += [extra_level(n) for n in range(5)] + [copy.deepcopy(levels[0])]
     return doc
 
 
 @case
 def chain_levels_broken(doc):
-    """levels[0].id is "Direktion", levels[2].id is "direktion", levels[3].name deleted."""
+    """levels[0].id is "Direktion", levels[1].id is "direktion", levels[2].name deleted."""
     levels = doc["chain"]["levels"]
     levels[0]["id"] = "Direktion"
-    levels[2]["id"] = "direktion"
-    del levels[3]["name"]
+    levels[1]["id"] = "direktion"
+    del levels[2]["name"]
     return doc
 
 
@@ -456,8 +456,8 @@ def reverse_yes(doc):
 
 @case
 def weights_out_of_range(doc):
-    """Weights 0, 1000, -1 and 100.5 (the largest allowed is 100)."""
-    questions = doc["themes"][0]["questions"]
+    """Weights 0, 1000, -1 and 100.5 (the largest allowed is 100) on the first four statements."""
+    questions = doc["themes"][0]["questions"][:4]
     for question, weight in zip(questions, (0, 1000, -1, 100.5), strict=True):
         question["weight"] = weight
     return doc

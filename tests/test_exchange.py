@@ -307,8 +307,8 @@ CSV_CASES = {
     "value 7": (lambda rows, cols: rows[1].update(purpose_why="7"), None,
                 "Række 3, kolonne purpose_why: '7' er ikke på skalaen 1–5. Lad cellen være tom "
                 "for “Ved ikke”."),
-    "missing column": (None, lambda cols: cols.remove("follow_up_data"),
-                       "Kolonne follow_up_data: Mangler."),
+    "missing column": (None, lambda cols: cols.remove("follow_up_strategy"),
+                       "Kolonne follow_up_strategy: Mangler."),
     "unknown column": (None, lambda cols: cols.append("purpose_extra"),
                        "Kolonne purpose_extra: Kendes ikke. Brug et udsagns id, member, name "
                        "eller comment:<theme id>."),

@@ -86,7 +86,7 @@ def test_whole_journey_three_members(app, facilitator, questionnaire, db):
     assert db.scalar(select(func.count()).select_from(Answer)) == 3 * 31
     assert db.scalar(select(func.count()).select_from(ThemeComment)) == 3
     stored = db.scalar(select(Answer).join(Participant).where(
-        Participant.display_name == "Bo", Answer.question_id == "purpose_checked"))
+        Participant.display_name == "Bo", Answer.question_id == "purpose_what_over_why"))
     assert stored.value is None  # "Ved ikke"
 
     expected = score_assessment(

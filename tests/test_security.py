@@ -81,8 +81,8 @@ TAMPERED = {
     "value not a number": ({"purpose_why": "abc"}, "“abc” er ikke et svar på skalaen."),
     "value zero": ({"purpose_why": "0"}, "“0” er ikke et svar på skalaen."),
     "unknown statement": ({"q_nope": "3"}, "Ukendt udsagn: nope."),
-    "statement of another step": ({"q_follow_up_data": "3"},
-                                  "Ukendt udsagn: follow_up_data."),
+    "statement of another step": ({"q_follow_up_strategy": "3"},
+                                  "Ukendt udsagn: follow_up_strategy."),
     "unknown field": ({"admin": "1"}, "Ukendt felt: admin."),
 }
 

@@ -6,14 +6,23 @@ survey items and plain Danish (issue 11):
 
 - a Danish statement longer than :data:`MAX_STATEMENT_WORDS` words or with a
   LIX above :data:`MAX_STATEMENT_LIX`;
-- an intro longer than :data:`MAX_INTRO_SENTENCES` sentences;
+- an intro longer than :data:`MAX_INTRO_SENTENCES` sentences, or a Danish intro with a
+  LIX above :data:`MAX_INTRO_LIX`;
+- themes whose numbers of statements differ by more than :data:`MAX_STATEMENT_COUNT_SPREAD`,
+  and a theme without exactly :data:`REVERSE_PER_THEME` reverse-worded statements;
 - a reverse-worded statement with a negation in it (disagreeing with it would
   be a double negative);
-- a suggestion that names no time for its follow-up;
+- a suggestion that names no time for its follow-up, or no owner
+  (:data:`OWNER_WORDS`), or whose Danish text has a LIX above :data:`MAX_SUGGESTION_LIX`;
 - a theme with fewer than :data:`MIN_SUGGESTIONS_PER_BAND` suggestions in a band;
 - no default levels for the leadership chain (``[[chain.levels]]``);
 - a theme with fewer than :data:`MIN_CHAIN_SUGGESTIONS` suggestions for a break in the
-  chain, or a chain suggestion that names no time for its follow-up;
+  chain, or none for one of the two directions of a break (:data:`CHAIN_DIRECTIONS`);
+- a chain suggestion that, like a suggestion, names no time or no owner or reads hard
+  (LIX), that is longer than :data:`MAX_CHAIN_SUGGESTION_WORDS` words, that names
+  neither ``{upper}`` nor ``{lower}``, that names a default level literally (a chain
+  may not have it), or that does not follow up with a rerun of the self-assessment
+  (:data:`RERUN`);
 - a word from the glossary's "avoid" list (:data:`AVOID`), in every text of the file.
 
 Each warning names the key path of the text, as ``content.ContentError`` does:
@@ -31,15 +40,33 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from selfcheck.core.content import LANGUAGES, Questionnaire, Text
+from selfcheck.core.content import (
+    CHAIN_DIRECTIONS,
+    LANGUAGES,
+    ChainSuggestion,
+    LevelDefault,
+    Questionnaire,
+    Text,
+)
 from selfcheck.core.exact import rounded
 
 MAX_STATEMENT_WORDS = 15
 MAX_STATEMENT_LIX = 40
 MAX_INTRO_SENTENCES = 3
+MAX_INTRO_LIX = 40  # Danish meta.intro and theme intros
+MAX_SUGGESTION_LIX = 40  # the Danish text of every suggestion and chain suggestion
+MAX_STATEMENT_COUNT_SPREAD = 1  # the most and the fewest statements in a theme differ by ≤ 1
+REVERSE_PER_THEME = 2  # reverse-worded statements in every theme, exactly
 MIN_SUGGESTIONS_PER_BAND = 4
 MIN_CHAIN_SUGGESTIONS = 3  # per theme, for a break in the leadership chain
+#: per theme and direction of a break; a chain suggestion without a direction counts for both
+MIN_CHAIN_SUGGESTIONS_PER_DIRECTION = 1
+MAX_CHAIN_SUGGESTION_WORDS = 40  # in Danish; about 35 is the aim
 LONG_WORD_LETTERS = 6  # LIX: a long word has more than this many letters
+#: What a placeholder counts as when a chain suggestion's LIX and words are counted: one
+#: long word with a capital letter, as the organisation's level names are ("Direktion",
+#: "Chefgrupper", "Institutionsledere").
+PLACEHOLDER_READING = "Ledelsesled"
 
 # --------------------------------------------------------------------------- LIX
 
@@ -106,6 +133,16 @@ def show(value: Fraction) -> str:
     return str(rounded(value, 1))
 
 
+def show_above(value: Fraction, limit: int) -> str:
+    """A LIX value over ``limit`` in a message: one decimal, or as many more (up to four) as it
+    takes not to look like the limit itself (40.01 is "40.01", never "40.0")."""
+    for digits in range(1, 5):
+        shown = rounded(value, digits)
+        if shown > limit:
+            break
+    return str(shown)
+
+
 # --------------------------------------------------------------------------- word lists
 
 #: Negations that make a reverse-worded statement a double negative when disagreed with.
@@ -144,6 +181,30 @@ FOLLOW_UP_TIMES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: A suggestion must say who does it: someone who answers for it. Any of these counts
+#: (regular expressions, matched case-insensitively). Kept small on purpose, like
+#: FOLLOW_UP_TIMES: "teamets leder", "direktøren" (also "kommunaldirektøren"), "HR",
+#: "en af jer", "... har ansvaret", "... står for", "den (de) ansvarlige ...", "chefen" (also
+#: "økonomichefen"). A chain suggestion may say "{upper} har ansvaret".
+OWNER_WORDS: dict[str, tuple[str, ...]] = {
+    "da": (
+        r"\bteamets leder\b", r"direktøren\b", r"\bHR\b", r"\b(?:en|én) af jer\b",
+        r"\bhar ansvaret\b", r"\bstår for\b", r"\bden? ansvarlige\b", r"chefen\b",
+    ),
+    "en": (
+        r"\bhead of\b", r"\bdirector\b", r"\bHR\b", r"\bone of you\b",
+        r"\bresponsible\b", r"\bin charge\b",
+    ),
+}
+
+#: A chain suggestion follows up with a rerun of the self-assessment, so the two levels
+#: see whether the gap has closed (issue 22).
+RERUN: dict[str, str] = {
+    "da": r"\bselvevaluering",
+    "en": r"\bself-assessment\b",
+}
+
+
 @dataclass(frozen=True)
 class Avoid:
     """A word or phrase the glossary in questions.toml tells writers to avoid."""
@@ -176,11 +237,17 @@ AVOID: tuple[Avoid, ...] = (
           '"mål" means goal: write "måling" or "tal" for a measurement'),
     Avoid("fagsøjler", r"\bfagsøjle", "da", False, 'write "fagområder"'),
     Avoid("formål", r"\bformål", "da", False, 'write "hensigt" (one word for the purpose)'),
+    Avoid("decentrale ledere", r"\bdecentral(?:e)? leder", "da", False,
+          'write "institutionsledere" (one word for the same people)'),
+    Avoid("niveau", r"\bniveau", "da", False,
+          'write "led" for a level of the chain and "kategori" for a score category'),
     # -- wrong words, English
     Avoid("sparring", r"\bsparring\b", "en", False,
           'not English in this sense: write "talk it through" or "advice"'),
     Avoid("professions", r"\bprofessions?\b", "en", False,
           'for "fagområder" write "professional fields" or "disciplines"'),
+    Avoid("citizens", r"\bcitizens?(?:'s|s')?\b", "en", False,
+          'write "residents" (or "patients" in a region)'),
     # -- absolutes, frequency words and leading words, in statements only
     *(Avoid(word, rf"\b{word}\b", "da", True, "an absolute: a member can hardly agree fully")
       for word in ("alle", "alt", "hver", "hvert", "altid")),
@@ -189,6 +256,8 @@ AVOID: tuple[Avoid, ...] = (
       for word in ("ofte", "tit", "sjældent", "jævnligt", "regelmæssigt", "mange gange")),
     Avoid("villig til", r"\bvillige? til\b", "da", True,
           "leading: ask what the team does, not what it is willing to do"),
+    Avoid("mest", r"\bmest\b", "da", True,
+          "a hedge: say in the statement itself what is weak, or what the team does"),
     *(Avoid(word, rf"\b{word}\b", "en", True, "an absolute: a member can hardly agree fully")
       for word in ("all", "every", "each", "always")),
     *(Avoid(word, rf"\b{word}\b", "en", True,
@@ -196,6 +265,8 @@ AVOID: tuple[Avoid, ...] = (
       for word in ("often", "rarely", "regularly", "many times")),
     Avoid("willing to", r"\bwilling to\b", "en", True,
           "leading: ask what the team does, not what it is willing to do"),
+    Avoid("mostly", r"\bmostly\b", "en", True,
+          "a hedge: say in the statement itself what is weak, or what the team does"),
 )
 
 
@@ -218,13 +289,18 @@ def warnings(questionnaire: Questionnaire, document: Mapping[str, Any]) -> list[
         found.append(("chain.levels", "missing: give the default levels of an organisation's "
                       "leadership chain, top first (such as direktion, chefgruppe, "
                       "institutionsledere)"))
+    found += _statement_count_warnings(questionnaire)
     for i, theme in enumerate(questionnaire.themes):
         for j, question in enumerate(theme.questions):
             path = f"themes[{i}].questions[{j}].text"
             found += _statement_warnings(path, question.text.da, question.text.en,
                                          question.reverse)
+        reverse = sum(1 for question in theme.questions if question.reverse)
+        if reverse != REVERSE_PER_THEME:
+            found.append((f"themes[{i}].questions",
+                          f"{reverse} reverse-worded statement(s), exactly {REVERSE_PER_THEME}"))
         for j, suggestion in enumerate(theme.suggestions):
-            found += _follow_up_warnings(f"themes[{i}].suggestions[{j}].text", suggestion.text)
+            found += _suggestion_warnings(f"themes[{i}].suggestions[{j}].text", suggestion.text)
         for band in questionnaire.bands:
             count = len(theme.suggestions_for(band.id))
             if count < MIN_SUGGESTIONS_PER_BAND:
@@ -232,12 +308,14 @@ def warnings(questionnaire: Questionnaire, document: Mapping[str, Any]) -> list[
                               f'{count} suggestion(s) for band "{band.id}", '
                               f"at least {MIN_SUGGESTIONS_PER_BAND}"))
         for j, suggestion in enumerate(theme.chain_suggestions):
-            found += _follow_up_warnings(f"themes[{i}].chain_suggestions[{j}].text",
-                                         suggestion.text)
+            found += _chain_suggestion_warnings(f"themes[{i}].chain_suggestions[{j}]",
+                                                suggestion, questionnaire.levels)
         if len(theme.chain_suggestions) < MIN_CHAIN_SUGGESTIONS:
             found.append((f"themes[{i}].chain_suggestions",
                           f"{len(theme.chain_suggestions)} suggestion(s) for a break in the "
                           f"leadership chain, at least {MIN_CHAIN_SUGGESTIONS}"))
+        elif theme.chain_suggestions:
+            found += _direction_warnings(f"themes[{i}].chain_suggestions", theme.chain_suggestions)
     found += _avoid_warnings(document)
     order = {path: n for n, path in enumerate(_text_paths(document))}
     found.sort(key=lambda item: _position(item[0], order))
@@ -253,6 +331,19 @@ def _intro_warnings(questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
             if count > MAX_INTRO_SENTENCES:
                 yield (f"{path}.{lang}",
                        f"{count} sentences, at most {MAX_INTRO_SENTENCES}")
+        value = lix(text.da)
+        if value > MAX_INTRO_LIX:
+            yield f"{path}.da", f"LIX {show_above(value, MAX_INTRO_LIX)}, at most {MAX_INTRO_LIX}"
+
+
+def _statement_count_warnings(questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
+    """Every theme weighs about as much: the numbers of statements differ by at most 1."""
+    counts = [len(theme.questions) for theme in questionnaire.themes]
+    if max(counts) - min(counts) > MAX_STATEMENT_COUNT_SPREAD:
+        fewest, most = counts.index(min(counts)), counts.index(max(counts))
+        yield ("themes", f"from {min(counts)} statements (themes[{fewest}]) to {max(counts)} "
+                         f"(themes[{most}]): the numbers of statements per theme may differ "
+                         f"by at most {MAX_STATEMENT_COUNT_SPREAD}")
 
 
 def _statement_warnings(path: str, da: str, en: str,
@@ -262,13 +353,29 @@ def _statement_warnings(path: str, da: str, en: str,
         yield f"{path}.da", f"{count} words, at most {MAX_STATEMENT_WORDS}"
     value = lix(da)
     if value > MAX_STATEMENT_LIX:
-        yield f"{path}.da", f"LIX {show(value)}, at most {MAX_STATEMENT_LIX}"
+        yield (f"{path}.da",
+               f"LIX {show_above(value, MAX_STATEMENT_LIX)}, at most {MAX_STATEMENT_LIX}")
     if reverse:
         for lang, text in (("da", da), ("en", en)):
             negation = _first_negation(text, lang)
             if negation:
                 yield (f"{path}.{lang}", f'reverse-worded statement contains the negation '
                                          f'"{negation}" (disagreeing makes a double negative)')
+
+
+def _suggestion_warnings(path: str, text: Text) -> Iterator[tuple[str, str]]:
+    """A suggestion (for a band or for the chain) says when it is followed up and who answers
+    for it, and its Danish text reads easily."""
+    yield from _follow_up_warnings(path, text)
+    for lang in LANGUAGES:
+        if not _matches_any(text.get(lang), OWNER_WORDS[lang]):
+            example = ('"teamets leder", "HR" or "en af jer har ansvaret"' if lang == "da"
+                       else '"the head of the team", "HR" or "one of you is responsible"')
+            yield f"{path}.{lang}", f"names no owner (such as {example})"
+    value = lix(_readable(text.da))
+    if value > MAX_SUGGESTION_LIX:
+        yield (f"{path}.da",
+               f"LIX {show_above(value, MAX_SUGGESTION_LIX)}, at most {MAX_SUGGESTION_LIX}")
 
 
 def _follow_up_warnings(path: str, text: Text) -> Iterator[tuple[str, str]]:
@@ -278,6 +385,66 @@ def _follow_up_warnings(path: str, text: Text) -> Iterator[tuple[str, str]]:
             example = ('"om en måned" or "til næste ledelsesmøde"' if lang == "da"
                        else '"in a month" or "at the next leadership meeting"')
             yield f"{path}.{lang}", f"names no time for the follow-up (such as {example})"
+
+
+def _chain_suggestion_warnings(path: str, suggestion: ChainSuggestion,
+                               levels: tuple[LevelDefault, ...]) -> Iterator[tuple[str, str]]:
+    """A chain suggestion: a suggestion's rules, and it names the two levels of the break
+    by placeholder and follows up with a rerun of the self-assessment."""
+    text = suggestion.text
+    yield from _suggestion_warnings(f"{path}.text", text)
+    count = len(words(_readable(text.da)))
+    if count > MAX_CHAIN_SUGGESTION_WORDS:
+        yield f"{path}.text.da", f"{count} words, at most {MAX_CHAIN_SUGGESTION_WORDS}"
+    for lang in LANGUAGES:
+        if not re.search(r"\{(?:upper|lower)\}", text.get(lang)):
+            yield (f"{path}.text.{lang}", "names neither {upper} nor {lower}: say which of the "
+                                          "two levels of the break take part")
+        if not re.search(RERUN[lang], text.get(lang), re.IGNORECASE):
+            example = ('"Gentag selvevalueringen om et halvt år"' if lang == "da"
+                       else '"Run the self-assessment again in six months"')
+            yield (f"{path}.text.{lang}", f"names no rerun of the self-assessment as its "
+                                          f"follow-up (such as {example})")
+    for key, value in (("title", suggestion.title), ("text", text)):
+        for lang in LANGUAGES:
+            for level in levels:
+                name = level.name.get(lang)
+                if re.search(_level_pattern(name, lang), value.get(lang), re.IGNORECASE):
+                    yield (f"{path}.{key}.{lang}",
+                           f'names the default level "{name}": write {{upper}} or {{lower}}, '
+                           f"since an organisation may have renamed or removed it")
+
+
+def _direction_warnings(path: str,
+                        suggestions: tuple[ChainSuggestion, ...]) -> Iterator[tuple[str, str]]:
+    """Both directions of a break have a suggestion (one without a direction serves both)."""
+    for direction in CHAIN_DIRECTIONS:
+        count = sum(1 for s in suggestions if s.direction in (direction, None))
+        if count < MIN_CHAIN_SUGGESTIONS_PER_DIRECTION:
+            which = "upper" if direction == "upper_higher" else "lower"
+            yield (path, f'{count} suggestion(s) for a break where the {which} level scored '
+                         f'higher (direction "{direction}"), at least '
+                         f"{MIN_CHAIN_SUGGESTIONS_PER_DIRECTION}")
+
+
+def _readable(text: str) -> str:
+    """``text`` as it is read once the level names are put in (see PLACEHOLDER_READING)."""
+    return re.sub(r"\{(?:upper|lower)\}", PLACEHOLDER_READING, text)
+
+
+def _level_pattern(name: str, lang: str) -> str:
+    """A level's name in any of its forms: "Chefgrupper" also as "chefgruppen", "Heads of
+    service" also as "head of service"."""
+    if lang == "da":
+        stem = name.casefold()
+        for ending in ("erne", "ene", "er", "en", "e", "r"):
+            if stem.endswith(ending) and len(stem) - len(ending) >= 5:
+                stem = stem[:-len(ending)]
+                break
+        return rf"\b{re.escape(stem)}\w*"
+    parts = [re.escape(word[:-1] if word.endswith("s") and len(word) > 3 else word) + "s?"
+             for word in name.casefold().split()]
+    return r"\b" + r"\s+".join(parts) + r"\b"
 
 
 def _first_negation(text: str, lang: str) -> str | None:
@@ -292,7 +459,11 @@ def _first_negation(text: str, lang: str) -> str | None:
 
 
 def _has_follow_up_time(text: str, lang: str) -> bool:
-    return any(re.search(p, text, re.IGNORECASE) for p in FOLLOW_UP_TIMES[lang])
+    return _matches_any(text, FOLLOW_UP_TIMES[lang])
+
+
+def _matches_any(text: str, patterns: tuple[str, ...]) -> bool:
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
 
 
 def _avoid_warnings(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

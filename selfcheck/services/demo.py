@@ -180,14 +180,14 @@ def _workshop(session: Session, assessment, questionnaire, lang: str) -> None:
 
 #: The example chain: what each level thinks of each recommendation. The top believes
 #: everybody knows the goals and that the chain shares them; the institutions do not.
-CHAIN_PROFILES: dict[str, tuple[float, float, float, float]] = {
-    #                   direktion, chefgruppe, afdelingsledere, institutionsledere
-    "purpose": (4.5, 3.6, 3.0, 2.2),
-    "outside_in": (3.4, 3.2, 3.3, 3.5),
-    "cross_cutting": (3.0, 2.6, 2.5, 2.4),
-    "leadership_chain": (4.3, 3.4, 2.9, 2.3),
-    "few_concrete": (2.6, 2.8, 3.0, 3.1),
-    "follow_up": (3.8, 3.5, 3.2, 2.9),
+CHAIN_PROFILES: dict[str, tuple[float, float, float]] = {
+    #                   direktion, chefgrupper, institutionsledere
+    "purpose": (4.5, 3.6, 2.2),
+    "outside_in": (3.4, 3.2, 3.5),
+    "cross_cutting": (3.0, 2.6, 2.4),
+    "leadership_chain": (4.3, 3.4, 2.3),
+    "few_concrete": (2.6, 2.8, 3.1),
+    "follow_up": (3.8, 3.5, 2.9),
 }
 
 #: (level position, team name, members, anonymous)
@@ -196,11 +196,11 @@ CHAIN_TEAMS = (
     (2, "Chefgruppen for Børn og Unge", 6, True),
     (2, "Chefgruppen for Social og Sundhed", 6, True),
     (2, "Chefgruppen for Teknik og Miljø", 5, True),
-    (4, "Dagtilbud Nord", 7, True),
-    (4, "Dagtilbud Syd", 6, True),
-    (4, "Skolerne i Midtbyen", 8, True),
-    (4, "Ældreplejen Øst", 6, True),
-    (4, "Handicapområdet", 2, True),  # too few to count: shown as left out
+    (3, "Dagtilbud Nord", 7, True),
+    (3, "Dagtilbud Syd", 6, True),
+    (3, "Skolerne i Midtbyen", 8, True),
+    (3, "Ældreplejen Øst", 6, True),
+    (3, "Handicapområdet", 2, True),  # too few to count: shown as left out
 )
 
 
@@ -216,9 +216,8 @@ def create_demo_organisation(session: Session, document: Mapping[str, Any],
 
     questionnaire = parse_questionnaire(document)
     levels = [(level.name.da, level.name.en) for level in questionnaire.levels] or [
-        ("Direktion", "Executive board"), ("Chefgruppe", "Heads of department"),
-        ("Afdelingsledere", "Department managers"),
-        ("Institutionsledere", "Institution managers")]
+        ("Direktion", "Executive board"), ("Chefgrupper", "Heads of service"),
+        ("Institutionsledere", "Unit managers")]
     name = "Eksempel Kommune" if lang == "da" else "Example Municipality"
     organisation, token = organisations.create_organisation(session, name=name, language=lang,
                                                             levels=levels)
@@ -228,12 +227,12 @@ def create_demo_organisation(session: Session, document: Mapping[str, Any],
          for position, team, _members, anonymous in CHAIN_TEAMS])
     rng = random.Random(2024)
     for (position, _team, members, _anonymous), team in zip(CHAIN_TEAMS, created, strict=True):
-        level_index = min(position, 4) - 1
+        level_index = min(position, len(CHAIN_PROFILES["purpose"])) - 1
         for index in range(members):
             participant, _token = answer_service.join(session, team.assessment,
                                                    f"Leder {index + 1}")
             for theme in questionnaire.themes:
-                centre = CHAIN_PROFILES.get(theme.id, (3.0,) * 4)[level_index]
+                centre = CHAIN_PROFILES.get(theme.id, (3.0,) * 3)[level_index]
                 values = {q.id: _answer(rng, centre, q.reverse) for q in theme.questions}
                 answer_service.save_step(session, participant, theme, values, None)
             participant.submitted_at = utcnow()
