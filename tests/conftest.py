@@ -207,10 +207,18 @@ class Member:
             data.update(extra)
         return self.client.post(self.step_url(number), data=data)
 
+    def asked(self, number: int) -> set[str]:
+        """The statement ids step ``number`` asks this member (a team is asked only the
+        statements that apply to it)."""
+        html = self.client.get(self.step_url(number)).get_data(as_text=True)
+        return set(re.findall(r'name="q_([a-z0-9_]+)"', html))
+
     def answer_all(self, questionnaire, answers: dict, comments: dict | None = None):
+        """Answer every statement each step asks, from ``answers`` (which may hold more)."""
         comments = comments or {}
         for number, theme in enumerate(questionnaire.themes, 1):
-            values = {q.id: answers[q.id] for q in theme.questions}
+            asked = self.asked(number)
+            values = {q.id: answers[q.id] for q in theme.questions if q.id in asked}
             response = self.post_step(number, values, comments.get(theme.id, ""))
             assert response.status_code == 302, response.get_data(as_text=True)
         return self

@@ -302,8 +302,10 @@ def test_levels_can_be_renamed_added_and_reordered(app, db):
     client = app.test_client()
     url = create_organisation(client)
     levels = db.scalars(select(Level).order_by(Level.position)).all()
-    assert [lv.name_da for lv in levels] == ["Direktion", "Chefgruppe", "Afdelingsledere",
-                                             "Institutionsledere"]
+    assert [lv.name_da for lv in levels] == ["Direktion", "Chefgrupper", "Institutionsledere"]
+    # which statements the teams are asked, from the content's default levels
+    assert [lv.conditions for lv in levels] == [["managers_below", "politicians"],
+                                                ["managers_below", "politicians"], []]
     second = levels[1]
     assert post(client, url, f"{url}/levels/{second.id}",
                 {"action": "rename", "name_da": "Chefer", "name_en": "Heads"}).status_code == 302
@@ -312,8 +314,7 @@ def test_levels_can_be_renamed_added_and_reordered(app, db):
                                                 "name_en": ""}).status_code == 302
     db.expire_all()
     names = [lv.name_da for lv in db.scalars(select(Level).order_by(Level.position))]
-    assert names == ["Chefer", "Direktion", "Afdelingsledere", "Institutionsledere",
-                     "Teamledere"]
+    assert names == ["Chefer", "Direktion", "Institutionsledere", "Teamledere"]
     bad = post(client, url, f"{url}/team-list", {"teams": "Ukendt; Team X",
                                                           "list_answers": "named"})
     assert bad.status_code == 400

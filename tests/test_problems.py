@@ -174,15 +174,15 @@ def post(client, page_url: str, url: str, data: dict):
 
 @pytest.fixture
 def organisation(app, db):
-    """An organisation in Danish with the questionnaire's four levels, without
-    Afdelingsledere: (client, its URL)."""
+    """An organisation in Danish with the questionnaire's levels (Direktion, Chefgrupper,
+    Institutionsledere; no Afdelingsledere): (client, its URL)."""
     client = app.test_client()
     page = client.get("/o/new")
     response = client.post("/o/new", data={"csrf_token": csrf_token(page.get_data(as_text=True)),
                                            "name": "Vejle Kommune", "language": "da"})
     url = response.headers["Location"]
-    level = db.scalars(select(Level).where(Level.name_da == "Afdelingsledere")).one()
-    assert post(client, url, f"{url}/levels/{level.id}", {"action": "delete"}).status_code == 302
+    assert [lv.name_da for lv in db.scalars(select(Level).order_by(Level.position))] == [
+        "Direktion", "Chefgrupper", "Institutionsledere"]
     return client, url
 
 

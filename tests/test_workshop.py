@@ -131,7 +131,8 @@ def test_workshop_follows_the_agenda_most_disagreement_first(app, questionnaire)
     for value_in_theme in (1, 5, 3):
         member = Member(app, facilitator.join_url()).join()
         answers = {q.id: 3 for q in questionnaire.questions}
-        answers.update({q.id: value_in_theme for q in theme.questions})
+        answers.update({q.id: 6 - value_in_theme if q.reverse else value_in_theme
+                        for q in theme.questions})
         member.answer_all(questionnaire, answers)
         member.submit()
     first = html_text(facilitator.client.get(workshop_url(facilitator)))

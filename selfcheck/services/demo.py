@@ -215,9 +215,11 @@ def create_demo_organisation(session: Session, document: Mapping[str, Any],
     from selfcheck.services import organisations
 
     questionnaire = parse_questionnaire(document)
-    levels = [(level.name.da, level.name.en) for level in questionnaire.levels] or [
+    # the content's levels, with the conditions that decide which statements each is asked
+    levels = [(level.name.da, level.name.en, level.conditions)
+              for level in questionnaire.levels] or [
         ("Direktion", "Executive board"), ("Chefgrupper", "Heads of service"),
-        ("Institutionsledere", "Unit managers")]
+        ("Institutionsledere", "Unit managers", [])]
     name = "Eksempel Kommune" if lang == "da" else "Example Municipality"
     organisation, token = organisations.create_organisation(session, name=name, language=lang,
                                                             levels=levels)
@@ -228,10 +230,11 @@ def create_demo_organisation(session: Session, document: Mapping[str, Any],
     rng = random.Random(2024)
     for (position, _team, members, _anonymous), team in zip(CHAIN_TEAMS, created, strict=True):
         level_index = min(position, len(CHAIN_PROFILES["purpose"])) - 1
+        asked = assessments.questionnaire_of(team.assessment)  # the statements that apply
         for index in range(members):
             participant, _token = answer_service.join(session, team.assessment,
                                                    f"Leder {index + 1}")
-            for theme in questionnaire.themes:
+            for theme in asked.themes:
                 centre = CHAIN_PROFILES.get(theme.id, (3.0,) * 3)[level_index]
                 values = {q.id: _answer(rng, centre, q.reverse) for q in theme.questions}
                 answer_service.save_step(session, participant, theme, values, None)
