@@ -106,6 +106,12 @@ def holding(held: Outcome) -> dict[str, Outcome]:
             "link_account": held, "wrong_link": LOGIN}
 
 
+def team_secrets(allowed: Outcome) -> dict[str, Outcome]:
+    """The new teams' facilitator links (/o/<key>/new-teams…): the organisation's owners and
+    whoever holds its link; a facilitator the owners gave access runs the chain without them."""
+    return {**facilitation(allowed), "facilitator": FORBIDDEN}
+
+
 def owner_only(allowed: Outcome) -> dict[str, Outcome]:
     """A workspace page for sharing, branding or deleting (/w/<kind>/<number>…)."""
     return {"owner": allowed, "facilitator": FORBIDDEN, "stranger": NOT_FOUND,
@@ -176,12 +182,13 @@ EXPECTED: dict[str, dict[str, Expect]] = {
     "/o/<token>/follow-up": {
         "POST": Expect(facilitation(Outcome(302, f"/o/{TOKEN}", pattern=True)))},
     "/o/<token>/hold": {"POST": Expect(holding(to("/o/{key}")))},
-    "/o/<token>/levels": {"POST": Expect(facilitation(to("/o/{key}#levels")),
-                                         {"name_da": "Projektledere", "name_en": ""})},
+    "/o/<token>/levels": {"POST": Expect(facilitation(to("/o/{key}#levels")))},
     "/o/<token>/levels/<int:level_id>": {
         "POST": Expect(facilitation(to("/o/{key}#levels")),
                        {"action": "rename", "name_da": "Topledelse", "name_en": "Top"})},
     "/o/<token>/links.<any(csv, xlsx):kind>": {"GET": Expect(facilitation(OK))},
+    "/o/<token>/new-teams.<any(csv, xlsx):kind>": {"POST": Expect(team_secrets(OK),
+                                                                  {"team": "{t_link}"})},
     "/o/<token>/report.pdf": {"GET": Expect(facilitation(OK))},
     "/o/<token>/team-list": {"POST": Expect(facilitation(OK), {
         "teams": "Nyt team", "list_answers": "anonymous"})},

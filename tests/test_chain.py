@@ -308,8 +308,13 @@ def test_levels_can_be_renamed_added_and_reordered(app, db):
     assert post(client, url, f"{url}/levels/{second.id}",
                 {"action": "rename", "name_da": "Chefer", "name_en": "Heads"}).status_code == 302
     assert post(client, url, f"{url}/levels/{second.id}", {"action": "up"}).status_code == 302
-    assert post(client, url, f"{url}/levels", {"name_da": "Teamledere",
-                                                "name_en": ""}).status_code == 302
+    added = post(client, url, f"{url}/levels", {})  # one click: a level at the bottom
+    assert added.status_code == 302 and added.headers["Location"].endswith("#levels")
+    db.expire_all()
+    fifth = db.scalars(select(Level).where(Level.position == 5)).one()
+    assert (fifth.name_da, fifth.name_en) == ("Niveau 5", "Level 5")
+    assert post(client, url, f"{url}/levels/{fifth.id}",
+                {"action": "rename", "name_da": "Teamledere", "name_en": ""}).status_code == 302
     db.expire_all()
     names = [lv.name_da for lv in db.scalars(select(Level).order_by(Level.position))]
     assert names == ["Chefer", "Direktion", "Afdelingsledere", "Institutionsledere",
