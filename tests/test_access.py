@@ -68,7 +68,8 @@ KEYLESS_ROLES = ("owner", "facilitator", "stranger", "anonymous", "member")
 @dataclass(frozen=True)
 class Outcome:
     """A response: its status and, for a redirect, where to (formatted with the URL's values,
-    ``key`` and ``path``; a regular expression when ``pattern``); ``text`` must be on the page."""
+    ``key`` and ``path``; a regular expression when ``pattern``, in which ``{key}`` stands for
+    the key itself); ``text`` must be on the page."""
 
     status: int
     location: str | None = None
@@ -182,7 +183,8 @@ EXPECTED: dict[str, dict[str, Expect]] = {
     "/o/<token>/follow-up": {
         "POST": Expect(facilitation(Outcome(302, f"/o/{TOKEN}", pattern=True)))},
     "/o/<token>/hold": {"POST": Expect(holding(to("/o/{key}")))},
-    "/o/<token>/levels": {"POST": Expect(facilitation(to("/o/{key}#levels")))},
+    "/o/<token>/levels": {"POST": Expect(facilitation(  # the new level's rename form
+        Outcome(302, r"/o/{key}#level-\d+-edit", pattern=True)))},
     "/o/<token>/levels/<int:level_id>": {
         "POST": Expect(facilitation(to("/o/{key}#levels")),
                        {"action": "rename", "name_da": "Topledelse", "name_en": "Top"})},
@@ -518,7 +520,8 @@ def answer(world, method: str, path: str, browser: str, expected: Outcome, data=
     if expected.location is not None:
         location = unquote(response.headers["Location"])
         if expected.pattern:
-            assert re.fullmatch(expected.location, location), (browser, method, path, location)
+            pattern = expected.location.replace("{key}", re.escape(values.get("key") or ""))
+            assert re.fullmatch(pattern, location), (browser, method, path, location)
         else:
             assert location == expected.location.format(path=path, **values), (
                 browser, method, path)

@@ -103,6 +103,16 @@ def test_errors_come_back_in_view_at_their_form(live_server, new_page, width, he
     assert level.get_by_label("Navn på engelsk").input_value() == "Heads of service"
     check(page, f"refused level name at {width} px", checked, phone=width < 500)
 
+    # one click adds a level; the browser goes to its rename form, open and in view
+    count = page.locator(".level-block").count()
+    page.get_by_role("button", name="Tilføj et niveau").click()
+    page.wait_for_load_state("load")
+    added = page.locator(".level-block").nth(count)
+    name = added.get_by_label("Navn på dansk")
+    assert name.input_value() == f"Niveau {count + 1}"
+    assert in_view(page, name), name.bounding_box()
+    assert in_view(page, added.get_by_role("status"))  # "Niveauet … er tilføjet nederst."
+
 
 def test_the_new_teams_links_download_in_one_file(live_server, new_page, tmp_path):
     checked: list[str] = []

@@ -309,9 +309,10 @@ def test_levels_can_be_renamed_added_and_reordered(app, db):
                 {"action": "rename", "name_da": "Chefer", "name_en": "Heads"}).status_code == 302
     assert post(client, url, f"{url}/levels/{second.id}", {"action": "up"}).status_code == 302
     added = post(client, url, f"{url}/levels", {})  # one click: a level at the bottom
-    assert added.status_code == 302 and added.headers["Location"].endswith("#levels")
     db.expire_all()
     fifth = db.scalars(select(Level).where(Level.position == 5)).one()
+    assert added.status_code == 302
+    assert added.headers["Location"] == f"{url}#level-{fifth.id}-edit"
     assert (fifth.name_da, fifth.name_en) == ("Niveau 5", "Level 5")
     assert post(client, url, f"{url}/levels/{fifth.id}",
                 {"action": "rename", "name_da": "Teamledere", "name_en": ""}).status_code == 302

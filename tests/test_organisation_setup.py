@@ -265,10 +265,10 @@ def test_a_level_is_added_by_one_click_with_a_name_to_change(app, db):
     number = count + 1
     assert f"Det kommer nederst og hedder “Niveau {number}”." in html_text(client.get(url))
     response = post(client, url, f"{url}/levels", {})
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"{url}#levels"
     db.expire_all()
     added = db.scalars(select(Level).where(Level.position == number)).one()
+    assert response.status_code == 302  # to the new level's rename form, open
+    assert response.headers["Location"] == f"{url}#level-{added.id}-edit"
     assert (added.name_da, added.name_en) == (f"Niveau {number}", f"Level {number}")
     html = client.get(url).get_data(as_text=True)
     block = between(html, f'id="level-{added.id}"', 'id="add-level"')

@@ -231,7 +231,7 @@ def add_level():
         return _page(level_error=" ".join(message(p, _) for p in exc.problems), status=409)
     flash(_("The level “%(name)s” is added at the bottom. Give it its own name here.",
             name=level.name(str(get_locale()))), f"success:level-{level.id}")
-    return redirect(url_for("organisation.page") + "#levels")
+    return redirect(url_for("organisation.page") + f"#level-{level.id}-edit")  # its form, open
 
 
 def _level(level_id: int):
