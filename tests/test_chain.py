@@ -298,28 +298,28 @@ def test_the_organisation_page_scales_in_statements(app, questionnaire, db):
     assert db.scalar(select(func.count()).select_from(Assessment)) == 61
 
 
-def test_levels_can_be_renamed_added_and_reordered(app, db):
+def test_levels_can_be_renamed_added_and_reordered(app, questionnaire, db):
     client = app.test_client()
     url = create_organisation(client)
     levels = db.scalars(select(Level).order_by(Level.position)).all()
-    assert [lv.name_da for lv in levels] == ["Direktion", "Chefgruppe", "Afdelingsledere",
-                                             "Institutionsledere"]
+    defaults = [level.name.da for level in questionnaire.levels]
+    assert [lv.name_da for lv in levels] == defaults
     second = levels[1]
     assert post(client, url, f"{url}/levels/{second.id}",
                 {"action": "rename", "name_da": "Chefer", "name_en": "Heads"}).status_code == 302
     assert post(client, url, f"{url}/levels/{second.id}", {"action": "up"}).status_code == 302
     added = post(client, url, f"{url}/levels", {})  # one click: a level at the bottom
     db.expire_all()
-    fifth = db.scalars(select(Level).where(Level.position == 5)).one()
+    number = len(defaults) + 1
+    new = db.scalars(select(Level).where(Level.position == number)).one()
+    assert (new.name_da, new.name_en) == (f"Niveau {number}", f"Level {number}")
     assert added.status_code == 302
-    assert added.headers["Location"] == f"{url}#level-{fifth.id}-edit"
-    assert (fifth.name_da, fifth.name_en) == ("Niveau 5", "Level 5")
-    assert post(client, url, f"{url}/levels/{fifth.id}",
+    assert added.headers["Location"] == f"{url}#level-{new.id}-edit"
+    assert post(client, url, f"{url}/levels/{new.id}",
                 {"action": "rename", "name_da": "Teamledere", "name_en": ""}).status_code == 302
     db.expire_all()
     names = [lv.name_da for lv in db.scalars(select(Level).order_by(Level.position))]
-    assert names == ["Chefer", "Direktion", "Afdelingsledere", "Institutionsledere",
-                     "Teamledere"]
+    assert names == ["Chefer", defaults[0], *defaults[2:], "Teamledere"]
     bad = post(client, url, f"{url}/team-list", {"teams": "Ukendt; Team X",
                                                           "list_answers": "named"})
     assert bad.status_code == 400

@@ -145,6 +145,7 @@ def test_teams_without_answers_lead_with_sending_their_links(app, questionnaire)
 
 
 def test_the_follow_up_comes_with_answers_and_the_comparison_with_scores(app, questionnaire):
+    """The comparison comes with the first level score (core/chain.ChainResult.has_scores)."""
     client = app.test_client()
     url = new_organisation(client)
     top, second = (level.name.da for level in questionnaire.levels[:2])
@@ -161,6 +162,11 @@ def test_the_follow_up_comes_with_answers_and_the_comparison_with_scores(app, qu
 
     named = team_list(client, url, f"{second}; Chef A")
     answer(app, questionnaire, join_links(named.get_data(as_text=True))["Chef A"])
+    # one member: a level's score from one person would be that person's own, so none yet
+    html = client.get(url).get_data(as_text=True)
+    for marker in NO_COMPARISON:
+        assert marker not in html
+    answer(app, questionnaire, join_links(named.get_data(as_text=True))["Chef A"], name="Bo")
     html = client.get(url).get_data(as_text=True)
     text = html_text(client.get(url))
     assert headings(html)[:3] == ["Hvor kæden knækker", "Niveauer og temaer",

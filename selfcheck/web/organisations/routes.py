@@ -116,16 +116,17 @@ def _page(*, team_form=None, list_form=None, rename: Rename | None = None,
     team_form.level.choices = [(level.position, level.name(lang)) for level in levels]
     list_form = list_form or TeamListForm(formdata=None)
     level_names = [level.name(lang) for level in levels]
-    list_form.teams.description = _(
-        "Write the level, a semicolon and the team, for example “Chefgruppe; Chefgruppen for "
+    list_form.teams.description = _(  # the example names a level the organisation has
+        "Write the level, a semicolon and the team, for example “%(level)s; Chefgruppen for "
         "Social og Sundhed”. A line without a level goes on the top level. The levels are: "
-        "%(levels)s.", levels=", ".join(level_names))
+        "%(levels)s.", level=level_names[min(1, len(level_names) - 1)],
+        levels=", ".join(level_names))
     participation = {team.id: (len(result_service.submitted(team)), len(team.participants))
                      for level in levels for team in level.teams}
-    # Until a team has scores the page says nothing about breaks: no heat map, no charts and
+    # Until a level has a score the page says nothing about breaks: no heat map, no charts and
     # no "no break", which would be a claim about data that is not there. It leads with the
     # next task instead: adding teams, or sending them their links.
-    scored = any(team.counted for level in result.levels for team in level.teams)
+    scored = result.has_scores
     theme_charts = {
         theme.id: level_chart(result, level_names, theme.id, lang,
                               title=_("%(theme)s by level", theme=theme.title.get(lang)))
