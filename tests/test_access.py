@@ -68,7 +68,8 @@ KEYLESS_ROLES = ("owner", "facilitator", "stranger", "anonymous", "member")
 @dataclass(frozen=True)
 class Outcome:
     """A response: its status and, for a redirect, where to (formatted with the URL's values,
-    ``key`` and ``path``; a regular expression when ``pattern``); ``text`` must be on the page."""
+    ``key`` and ``path``; a regular expression when ``pattern``, in which ``{key}`` stands for
+    the key itself); ``text`` must be on the page."""
 
     status: int
     location: str | None = None
@@ -104,6 +105,12 @@ def holding(held: Outcome) -> dict[str, Outcome]:
     return {"owner": NOT_FOUND, "facilitator": NOT_FOUND, "stranger": NOT_FOUND,
             "anonymous": LOGIN, "member": LOGIN, "join": LOGIN, "link": LOGIN,
             "link_account": held, "wrong_link": LOGIN}
+
+
+def team_secrets(allowed: Outcome) -> dict[str, Outcome]:
+    """The new teams' facilitator links (/o/<key>/new-teams…): the organisation's owners and
+    whoever holds its link; a facilitator the owners gave access runs the chain without them."""
+    return {**facilitation(allowed), "facilitator": FORBIDDEN}
 
 
 def owner_only(allowed: Outcome) -> dict[str, Outcome]:
@@ -176,12 +183,14 @@ EXPECTED: dict[str, dict[str, Expect]] = {
     "/o/<token>/follow-up": {
         "POST": Expect(facilitation(Outcome(302, f"/o/{TOKEN}", pattern=True)))},
     "/o/<token>/hold": {"POST": Expect(holding(to("/o/{key}")))},
-    "/o/<token>/levels": {"POST": Expect(facilitation(to("/o/{key}#levels")),
-                                         {"name_da": "Projektledere", "name_en": ""})},
+    "/o/<token>/levels": {"POST": Expect(facilitation(  # the new level's rename form
+        Outcome(302, r"/o/{key}#level-\d+-edit", pattern=True)))},
     "/o/<token>/levels/<int:level_id>": {
         "POST": Expect(facilitation(to("/o/{key}#levels")),
                        {"action": "rename", "name_da": "Topledelse", "name_en": "Top"})},
     "/o/<token>/links.<any(csv, xlsx):kind>": {"GET": Expect(facilitation(OK))},
+    "/o/<token>/new-teams.<any(csv, xlsx):kind>": {"POST": Expect(team_secrets(OK),
+                                                                  {"team": "{t_link}"})},
     "/o/<token>/report.pdf": {"GET": Expect(facilitation(OK))},
     "/o/<token>/team-list": {"POST": Expect(facilitation(OK), {
         "teams": "Nyt team", "list_answers": "anonymous"})},
@@ -511,7 +520,8 @@ def answer(world, method: str, path: str, browser: str, expected: Outcome, data=
     if expected.location is not None:
         location = unquote(response.headers["Location"])
         if expected.pattern:
-            assert re.fullmatch(expected.location, location), (browser, method, path, location)
+            pattern = expected.location.replace("{key}", re.escape(values.get("key") or ""))
+            assert re.fullmatch(pattern, location), (browser, method, path, location)
         else:
             assert location == expected.location.format(path=path, **values), (
                 browser, method, path)

@@ -37,7 +37,8 @@ def test_front_page_in_danish_by_default(client):
     assert '<html lang="da">' in html
     assert "Når målstyring virker – selvevaluering for ledelsesteams" in html
     assert "Alle kender målene og hensigten" in html
-    assert "De seks anbefalinger" in html
+    assert "De seks temaer" in html
+    assert "anbefalinger</h2>" not in html
     assert "Gå til indhold" in html
 
 

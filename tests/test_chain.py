@@ -298,11 +298,13 @@ def test_the_organisation_page_scales_in_statements(app, questionnaire, db):
     assert db.scalar(select(func.count()).select_from(Assessment)) == 61
 
 
-def test_levels_can_be_renamed_added_and_reordered(app, db):
+def test_levels_can_be_renamed_added_and_reordered(app, questionnaire, db):
     client = app.test_client()
     url = create_organisation(client)
     levels = db.scalars(select(Level).order_by(Level.position)).all()
-    assert [lv.name_da for lv in levels] == ["Direktion", "Chefgrupper", "Institutionsledere"]
+    defaults = [level.name.da for level in questionnaire.levels]
+    assert [lv.name_da for lv in levels] == defaults == [
+        "Direktion", "Chefgrupper", "Institutionsledere"]
     # which statements the teams are asked, from the content's default levels
     assert [lv.conditions for lv in levels] == [["managers_below", "politicians"],
                                                 ["managers_below", "politicians"], []]
@@ -310,8 +312,15 @@ def test_levels_can_be_renamed_added_and_reordered(app, db):
     assert post(client, url, f"{url}/levels/{second.id}",
                 {"action": "rename", "name_da": "Chefer", "name_en": "Heads"}).status_code == 302
     assert post(client, url, f"{url}/levels/{second.id}", {"action": "up"}).status_code == 302
-    assert post(client, url, f"{url}/levels", {"name_da": "Teamledere",
-                                                "name_en": ""}).status_code == 302
+    added = post(client, url, f"{url}/levels", {})  # one click: a level at the bottom
+    db.expire_all()
+    number = len(defaults) + 1
+    new = db.scalars(select(Level).where(Level.position == number)).one()
+    assert (new.name_da, new.name_en) == (f"Niveau {number}", f"Level {number}")
+    assert added.status_code == 302
+    assert added.headers["Location"] == f"{url}#level-{new.id}-edit"
+    assert post(client, url, f"{url}/levels/{new.id}",
+                {"action": "rename", "name_da": "Teamledere", "name_en": ""}).status_code == 302
     db.expire_all()
     names = [lv.name_da for lv in db.scalars(select(Level).order_by(Level.position))]
     assert names == ["Chefer", "Direktion", "Institutionsledere", "Teamledere"]

@@ -298,7 +298,7 @@ def test_the_workshop_numbers_recommendations_by_their_own_number(app, questionn
     text = html_text(facilitator.client.get(f"{facilitator.results_url}/workshop/1"))
     total = len(questionnaire.themes)
     assert f"1 af {total} på dagsordenen" in text
-    assert f"Anbefaling {total} {last.title.da}" in text
+    assert f"Tema {total} {last.title.da}" in text
 
 
 def test_the_closing_page_sums_up(app, questionnaire):
@@ -381,4 +381,4 @@ def test_results_come_first_once_answers_exist(app, questionnaire):
 def test_the_csv_help_shows_the_comment_column(app, facilitator):
     facilitator.create()
     text = html_text(facilitator.results())
-    assert "“comment:<anbefalingens id>”" in text
+    assert "“comment:<temaets id>”" in text

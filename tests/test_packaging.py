@@ -53,7 +53,7 @@ def test_installed_wheel_serves_the_app_outside_the_checkout(wheel, tmp_path):
         "print(selfcheck.__file__)\n"
         "print(r.templates_dir())\n"
         "print(r.default_questions_file())\n"
-        "print('Tværgående mål' in page, 'De seks anbefalinger' in page)\n"
+        "print('Tværgående mål' in page, 'De seks temaer' in page)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],

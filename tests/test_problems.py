@@ -172,17 +172,29 @@ def post(client, page_url: str, url: str, data: dict):
                                   **data})
 
 
+LEVELS = ("Direktion", "Chefgruppe", "Institutionsledere")
+
+
 @pytest.fixture
 def organisation(app, db):
-    """An organisation in Danish with the questionnaire's levels (Direktion, Chefgrupper,
-    Institutionsledere; no Afdelingsledere): (client, its URL)."""
+    """An organisation in Danish with three levels named as in LEVELS, whatever the content's
+    default levels are called (there is no Afdelingsledere): (client, its URL)."""
     client = app.test_client()
     page = client.get("/o/new")
     response = client.post("/o/new", data={"csrf_token": csrf_token(page.get_data(as_text=True)),
                                            "name": "Vejle Kommune", "language": "da"})
     url = response.headers["Location"]
-    assert [lv.name_da for lv in db.scalars(select(Level).order_by(Level.position))] == [
-        "Direktion", "Chefgrupper", "Institutionsledere"]
+    while len(levels := db.scalars(select(Level).order_by(Level.position)).all()) > len(LEVELS):
+        assert post(client, url, f"{url}/levels/{levels[-1].id}",
+                    {"action": "delete"}).status_code == 302
+        db.expire_all()
+    while len(levels) < len(LEVELS):
+        assert post(client, url, f"{url}/levels", {}).status_code == 302
+        db.expire_all()
+        levels = db.scalars(select(Level).order_by(Level.position)).all()
+    for level, name in zip(levels, LEVELS, strict=True):
+        assert post(client, url, f"{url}/levels/{level.id}", {
+            "action": "rename", "name_da": name, "name_en": ""}).status_code == 302
     return client, url
 
 

@@ -64,7 +64,7 @@ def test_reveal_off_members_see_only_their_own_answers_until_revealed(app, quest
     assert facilitator.post("reveal").status_code == 302
     shown = html_text(member.client.get(url))
     assert "Samlet score" in shown
-    assert "Din score ved siden af teamets, for hver anbefaling" in shown
+    assert "Din score ved siden af teamets, for hvert tema" in shown
     assert facilitator.post("hide").status_code == 302
     assert "Samlet score" not in html_text(member.client.get(url))
 
@@ -99,8 +99,8 @@ def test_record_change_and_clear_consensus(app, questionnaire, db):
             decision.agreed_to_disagree) == ("purpose", 2.0, "Vi skal tale mere om hensigten.",
                                              False)
     results = html_text(facilitator.results())
-    assert "Aftalt score: 2,0 (teamets gennemsnit er 3,7). Niveau og forslag følger den aftalte " \
-           "score." in results
+    assert "Aftalt score: 2,0 (teamets gennemsnit er 3,7). Kategori og forslag følger den " \
+           "aftalte score." in results
     assert "1. Alle kender målene og hensigten ⚠ Uenighed 3,7 2,0 67 % Udviklingsområde" in results
 
     post_form(facilitator.client, workshop_url(facilitator), url,
@@ -138,7 +138,7 @@ def test_workshop_follows_the_agenda_most_disagreement_first(app, questionnaire)
     first = html_text(facilitator.client.get(workshop_url(facilitator)))
     assert "1 af 6 på dagsordenen Næste →" in first
     number = [t.title.da for t in questionnaire.themes].index("Få og konkrete mål") + 1
-    assert f"Anbefaling {number} Få og konkrete mål" in first
+    assert f"Tema {number} Få og konkrete mål" in first
     assert "⚠ Teamet er uenigt her." in first
     assert facilitator.client.get(workshop_url(facilitator, 7)).status_code == 404
 

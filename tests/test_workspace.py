@@ -263,6 +263,36 @@ def test_organisation_roles_and_its_teams(app, consultant, db):
     assert "Organisationens link" not in html_text(page)
 
 
+ORGANISATION_FACILITATOR = ("Facilitator – ser sammenligningen, tilføjer teams og niveauer, "
+                            "starter opfølgningen og åbner teamenes sider. Får ikke teamenes "
+                            "facilitatorlinks.")
+ORGANISATION_OWNER = ("Ejer – kan også dele, sætte logo på og slette. Får facilitatorlinkene til "
+                      "de teams, ejeren selv tilføjer.")
+
+
+def test_an_organisations_access_page_says_what_each_role_may_do_in_the_chain(app, consultant):
+    organisation_id, _token = consultant.create_organisation()
+    text = html_text(consultant.client.get(f"/w/o/{organisation_id}/access"))
+    # the form to give access and the invitation's form
+    assert text.count(ORGANISATION_FACILITATOR) == 2 and text.count(ORGANISATION_OWNER) == 2
+    assert "står for selvevalueringen" not in text
+    assert ("Alle, der har organisationens link, kan også åbne den – med eller uden konto. "
+            "Linket åbner aldrig et teams side.") in text
+    # an assessment's own page keeps the assessment's words
+    assessment_id, _token = consultant.create_assessment()
+    text = html_text(consultant.client.get(f"/w/a/{assessment_id}/access"))
+    assert "Facilitator – står for selvevalueringen" in text
+    assert "Ejer – kan også dele, sætte logo på og slette" in text
+    assert ORGANISATION_FACILITATOR not in text
+    with consultant.client.session_transaction() as session:
+        session["lang"] = "en"
+    text = html_text(consultant.client.get(f"/w/o/{organisation_id}/access"))
+    assert ("Facilitator – sees the comparison, adds teams and levels, starts the follow-up and "
+            "opens the teams' pages. Gets no team's facilitator link.") in text
+    assert ("Owner – may also share, brand and delete, and gets the facilitator links of the "
+            "teams they add.") in text
+
+
 def test_holding_an_organisations_link_never_opens_its_teams(app, questionnaire, db):
     creator = app.test_client()
     page = creator.get("/o/new")
@@ -283,6 +313,11 @@ def test_holding_an_organisations_link_never_opens_its_teams(app, questionnaire,
     assert holder.client.get(f"/o/a{access.organisation_id}").status_code == 200
     assert holder.client.get(f"/f/a{team.id}").status_code == 404
     assert db.get(Organisation, access.organisation_id).token_sealed
+    # its access page offers no more than it has: a facilitator it adds opens no team's page
+    text = html_text(holder.client.get(f"/w/o/{access.organisation_id}/access"))
+    assert text.count("Facilitator – ser sammenligningen, tilføjer teams og niveauer og "
+                      "starter opfølgningen. Får ikke teamenes facilitatorlinks.") == 2
+    assert "åbner teamenes sider" not in text
 
 
 # ----------------------------------------------------------------------------- holding a link
@@ -373,7 +408,8 @@ def test_deleting_an_organisation_removes_its_teams(app, questionnaire, consulta
     answered(app, questionnaire, consultant.client, f"a{team_ids[0]}", values=(2, 3))
     other_id, _ = consultant.create_assessment("Region", "Uden for kæden")
     before = all_counts(db)
-    assert (before["organisation"], before["level"], before["assessment"]) == (1, 3, 3)
+    assert (before["organisation"], before["level"], before["assessment"]) == (
+        1, len(questionnaire.levels), 3)
     response = consultant.form_post(f"/w/o/{organisation_id}/delete", {"confirm": "y"})
     assert response.status_code == 302
     after = all_counts(db)

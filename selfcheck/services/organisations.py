@@ -159,13 +159,30 @@ def _submitted_answers(session: Session, organisation: Organisation
     return answers
 
 
-def add_level(session: Session, organisation: Organisation, da: str, en: str) -> Level:
+def add_level(session: Session, organisation: Organisation, da: str | None = None,
+              en: str | None = None) -> Level:
+    """A new level at the bottom of the chain; without a name it is called "Niveau 5" /
+    "Level 5" (:func:`default_level_names`), a name the user renames on the page."""
     if len(organisation.levels) >= MAX_LEVELS:
         raise ExchangeError.one("levels_max", max=MAX_LEVELS)
-    level = _level(len(organisation.levels) + 1, da, en)
+    if da is None:
+        da, en = default_level_names(organisation)
+    level = _level(len(organisation.levels) + 1, da, en or "")
     organisation.levels.append(level)
     session.commit()
     return level
+
+
+def default_level_names(organisation: Organisation) -> tuple[str, str]:
+    """The Danish and English name of a level added at the bottom: "Niveau n" / "Level n",
+    n its place in the chain, or the next number whose names no level has yet (a team list
+    names levels by name, so two levels must not share one)."""
+    taken = {name.strip().casefold() for level in organisation.levels
+             for name in (level.name_da, level.name_en)}
+    number = len(organisation.levels) + 1
+    while f"niveau {number}" in taken or f"level {number}" in taken:
+        number += 1
+    return f"Niveau {number}", f"Level {number}"
 
 
 def rename_level(session: Session, level: Level, da: str, en: str) -> None:
@@ -256,6 +273,25 @@ def team_links(organisation: Organisation, organisation_token: str) -> list[Team
                 if team.join_code_hash else None
             links.append(TeamLink(level, team, join_token_for(facilitator_token), code))
     return links
+
+
+def created_teams(organisation: Organisation, facilitator_tokens: Sequence[str]
+                  ) -> list[CreatedTeam] | None:
+    """The teams of ``organisation`` whose facilitator links are ``facilitator_tokens``, in that
+    order, with their links: for the download of the page shown when they were created, which
+    sends back the links it shows. None when a token opens no team of this organisation: the
+    download holds only links its holder already has, never another team's."""
+    by_hash = {team.facilitator_token_hash: team for level in organisation.levels
+               for team in level.teams}
+    created = []
+    for token in facilitator_tokens:
+        team = by_hash.get(hash_token(token)) if 0 < len(token) <= 100 else None
+        if team is None:
+            return None
+        join_token = join_token_for(token)
+        created.append(CreatedTeam(team, token, join_token,
+                                   assessments.join_code_of(team, token)))
+    return created
 
 
 def parse_team_list(text: str, levels: Sequence[Level], lang: str) -> list[tuple[int, str]]:

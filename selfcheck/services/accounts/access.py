@@ -7,9 +7,11 @@ Three kinds of visitor reach an assessment's facilitator pages:
 - ``link``: whoever holds the facilitator link (or an organisation's link), with or without
   an account. A link is a key; it works exactly as before accounts existed.
 
-Owners share, brand and delete. Everyone else runs the assessment or the chain. Access to an
-organisation covers each of its teams (``covers_teams``), except when it came from holding the
-organisation's link, which never opened a team's page; a team can also be shared on its own.
+Owners share, brand and delete, and get the facilitator links of the teams they add to an
+organisation (:func:`sees_team_secrets`). Everyone else runs the assessment or the chain.
+Access to an organisation covers each of its teams (``covers_teams``), except when it came
+from holding the organisation's link, which never opened a team's page; a team can also be
+shared on its own.
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ _RANK = {None: 0, LINK: 1, FACILITATOR: 2, OWNER: 3}
 def allowed(role: str | None, action: str) -> bool:
     """Whether ``role`` may do ``action`` (a key of PERMISSIONS)."""
     return role in PERMISSIONS[action]
+
+
+def sees_team_secrets(role: str | None, *, by_link: bool) -> bool:
+    """Whether the page shown after adding teams to an organisation shows (and downloads) the
+    new teams' facilitator links: to the organisation's owners, and to whoever opened it by
+    its link, the owner's key where nobody has an account. A facilitator the owners gave
+    access runs the chain (teams, levels, follow-up) but gets no team's facilitator link."""
+    return role == OWNER or by_link
 
 
 def stronger(*roles: str | None) -> str | None:

@@ -50,7 +50,7 @@ class StepForm(FlaskForm):
     comment = TextAreaField(
         _l("Comment (optional)"),
         validators=[Optional(), max_length(COMMENT_MAX)],
-        description=_l("Anything you want the team to know about this recommendation."),
+        description=_l("Anything you want the team to know about this theme."),
     )
 
     theme: Theme

@@ -46,16 +46,14 @@ class TeamListForm(FlaskForm):
     teams = TextAreaField(
         _l("Teams, one per line"),
         validators=[DataRequired(_l("Write at least one team.")), max_length(20_000)],
-        description=_l("Write the level, a semicolon and the team, for example "
-                       "“Chefgruppe; Chefgruppen for Social og Sundhed”. A line without a level "
-                       "goes on the top level."),
-    )
+    )  # its description names the organisation's own levels (routes._page)
     # Not "answers": the single-team form on the same page has that field (ids must differ).
     list_answers = team_answers_field()
 
 
 class LevelForm(FlaskForm):
-    """A level's name in Danish and English."""
+    """A level's new name in Danish and English (a new level is added by one click, with a
+    name to change here)."""
 
     name_da = StringField(_l("Name in Danish"),
                           validators=[DataRequired(_l("Write the level's name.")),

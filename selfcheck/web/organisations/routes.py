@@ -8,6 +8,7 @@ team's facilitator page or a member's answers (services/organisations.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import (
@@ -32,11 +33,12 @@ from selfcheck.exchange import CSV, JSON, XLSX, tables
 from selfcheck.exchange import chain as chain_json
 from selfcheck.exchange import team as team_json
 from selfcheck.exchange.problems import ExchangeError, lines, message, shown
-from selfcheck.limits import LEVEL_NAME_MAX
+from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
 from selfcheck.services import exports, organisations
 from selfcheck.services import results as result_service
+from selfcheck.services.accounts import access
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
 from selfcheck.web.downloads import PDF, attachment
@@ -66,7 +68,7 @@ def new():
             levels=organisations.default_levels(questionnaire))
         hold_if_logged_in(organisation, token)
         flash(_("The organisation is ready. Save its link: it is the key to the comparison."),
-              "success")
+              "success:link")  # shown in the link's own panel, or at the top without one
         return redirect(url_for("organisation.page", token=token))
     return render_template("organisations/new.html", form=form), 400 if form.errors else 200
 
@@ -92,7 +94,18 @@ def add_token(endpoint, values):
         values["token"] = g.organisation_key
 
 
-def _page(*, team_form=None, list_form=None, level_form=None, status=200):
+@dataclass(frozen=True)
+class Rename:
+    """A level's rename form that was refused: what was typed, and why, shown at that level."""
+
+    level_id: int
+    name_da: str
+    name_en: str
+    errors: list[str]
+
+
+def _page(*, team_form=None, list_form=None, rename: Rename | None = None,
+          level_error: str | None = None, status=200):
     organisation = g.organisation
     lang = str(get_locale())
     questionnaire = organisations.questionnaire_for(organisation,
@@ -101,13 +114,25 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
     levels = organisation.levels
     team_form = team_form or TeamForm(formdata=None)
     team_form.level.choices = [(level.position, level.name(lang)) for level in levels]
+    list_form = list_form or TeamListForm(formdata=None)
     level_names = [level.name(lang) for level in levels]
+    list_form.teams.description = _(  # the example names a level the organisation has
+        "Write the level, a semicolon and the team, for example “%(level)s; Chefgruppen for "
+        "Social og Sundhed”. A line without a level goes on the top level. The levels are: "
+        "%(levels)s.", level=level_names[min(1, len(level_names) - 1)],
+        levels=", ".join(level_names))
+    participation = {team.id: (len(result_service.submitted(team)), len(team.participants))
+                     for level in levels for team in level.teams}
+    # Until a level has a score the page says nothing about breaks: no heat map, no charts and
+    # no "no break", which would be a claim about data that is not there. It leads with the
+    # next task instead: adding teams, or sending them their links.
+    scored = result.has_scores
     theme_charts = {
         theme.id: level_chart(result, level_names, theme.id, lang,
                               title=_("%(theme)s by level", theme=theme.title.get(lang)))
-        for theme in questionnaire.themes}
+        for theme in questionnaire.themes} if scored else {}
     changes = None
-    if organisation.previous_id is not None:
+    if scored and organisation.previous_id is not None:
         earlier = organisations.load_chain(get_session(), organisation.previous_id)
         changes = organisations.changes_since(
             organisations.compare(get_session(), earlier, questionnaire), result,
@@ -115,18 +140,21 @@ def _page(*, team_form=None, list_form=None, level_form=None, status=200):
     return render_template(
         "organisations/page.html", organisation=organisation, questionnaire=questionnaire,
         changes=changes,
-        result=result, levels=levels, team_form=team_form,
-        list_form=list_form or TeamListForm(formdata=None),
-        level_form=level_form or LevelForm(formdata=None), form=EmptyForm(formdata=None),
+        result=result, levels=levels, team_form=team_form, list_form=list_form,
+        rename=rename, level_error=level_error, form=EmptyForm(formdata=None),
         theme_charts=theme_charts, lang=lang,
+        scored=scored,
+        has_teams=bool(participation),
+        answered=any(submitted for submitted, _started in participation.values()),
+        levels_full=len(levels) >= MAX_LEVELS, max_levels=MAX_LEVELS,
+        new_level_name=organisations.default_level_names(organisation)[lang != "da"],
         links={link.team.id: link for link in organisations.team_links(
             organisation, g.organisation_token)},
         organisation_url=None if g.opened.by_account else public_url("organisation.page"),
         workspace=workspace_panel(organisation, g.opened),
         team_pages=team_pages_for(organisation),
         level_names=level_names,
-        participation={team.id: (len(result_service.submitted(team)), len(team.participants))
-                       for level in levels for team in level.teams},
+        participation=participation,
         band_of=lambda score: band_for(score, questionnaire.bands),
         threshold=ANONYMITY_THRESHOLD,
         level_name_max=LEVEL_NAME_MAX,  # the rename fields are written in the template
@@ -138,21 +166,30 @@ def page():
     return _page()
 
 
+def _sees_team_secrets() -> bool:
+    return access.sees_team_secrets(g.opened.role, by_link=not g.opened.by_account)
+
+
 def _created_page(created):
     for team in created:  # teams made while logged in belong to the account, one by one
         hold_if_logged_in(team.assessment, team.facilitator_token)
     lang = str(get_locale())
-    rows = [(team, public_url("facilitate.results", token=team.facilitator_token),
+    secrets = _sees_team_secrets()
+    rows = [(team, public_url("facilitate.results", token=team.facilitator_token)
+             if secrets else None,
              public_url("answer.join", token=team.join_token),
              show_code(team.code) if team.code else "") for team in created]
     return render_template("organisations/created.html", organisation=g.organisation,
-                           rows=rows, lang=lang)
+                           rows=rows, lang=lang, secrets=secrets, form=EmptyForm(formdata=None),
+                           tokens=[team.facilitator_token for team in created] if secrets
+                           else [])
 
 
 @org.post("/teams")
 def add_team():
     form = TeamForm()
-    form.level.choices = [(level.position, level.name_da) for level in g.organisation.levels]
+    form.level.choices = [(level.position, level.name(str(get_locale())))
+                          for level in g.organisation.levels]
     if not form.validate_on_submit():
         return _page(team_form=form, status=400)
     try:
@@ -186,17 +223,16 @@ def add_team_list():
 
 @org.post("/levels")
 def add_level():
-    form = LevelForm()
-    if form.validate_on_submit():
-        try:
-            organisations.add_level(get_session(), g.organisation, form.name_da.data,
-                                    form.name_en.data or "")
-        except ExchangeError as exc:
-            form.name_da.errors.extend(message(p, _) for p in exc.problems)
-        else:
-            flash(_("The level is added."), "success:levels")
-            return redirect(url_for("organisation.page") + "#levels")
-    return _page(level_form=form, status=400)
+    """One click: a level at the bottom, named "Niveau 5" until the user renames it."""
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("The form's security check failed. Reload the page."))
+    try:
+        level = organisations.add_level(get_session(), g.organisation)
+    except ExchangeError as exc:
+        return _page(level_error=" ".join(message(p, _) for p in exc.problems), status=409)
+    flash(_("The level “%(name)s” is added at the bottom. Give it its own name here.",
+            name=level.name(str(get_locale()))), f"success:level-{level.id}")
+    return redirect(url_for("organisation.page") + f"#level-{level.id}-edit")  # its form, open
 
 
 def _level(level_id: int):
@@ -222,14 +258,25 @@ def change_level(level_id: int):
             if not EmptyForm().validate_on_submit():
                 abort(400)
             organisations.delete_level(session, g.organisation, level)
-        elif action == "rename" and form.validate_on_submit():
+        elif action == "rename":
+            if not form.validate_on_submit():
+                return _renamed_wrong(level, form, [*form.name_da.errors,
+                                                    *form.name_en.errors])
             organisations.rename_level(session, level, form.name_da.data, form.name_en.data or "")
         else:
             abort(400, description=_("Write the level's name."))
     except ExchangeError as exc:
+        if action == "rename":
+            return _renamed_wrong(level, form, [message(p, _) for p in exc.problems])
         abort(409, description=" ".join(message(p, _) for p in exc.problems))
     flash(_("The levels are saved."), "success:levels")
     return redirect(url_for("organisation.page") + "#levels")
+
+
+def _renamed_wrong(level, form: LevelForm, errors: list[str]):
+    """The page again, the level's rename form open with what was typed and why not."""
+    return _page(rename=Rename(level.id, form.name_da.data or "", form.name_en.data or "",
+                               [str(e) for e in errors]), status=400)
 
 
 @org.post("/hold")
@@ -256,19 +303,53 @@ def follow_up():
     return redirect(url_for("organisation.page", token=token))
 
 
-@org.get("/links.<any(csv, xlsx):kind>")
-def links(kind: str):
-    """Every team's join link and code, to send out; never a facilitator link."""
-    lang = str(get_locale())
-    rows = [[link.level.name(lang), link.team.team,
-             public_url("answer.join", token=link.join_token),
-             show_code(link.code) if link.code else "", public_url("code.enter")]
-            for link in organisations.team_links(g.organisation, g.organisation_token)]
+def _links_file(kind: str, rows: list[list[str]], *, secrets: bool, suffix: str):
+    """The teams' links as CSV or XLSX: level, team, join link, code, the code's address,
+    and (``secrets``) the facilitator link."""
     columns = [_("Level"), _("Team"), _("Join link"), _("Join code"), _("Address for the code")]
-    stem = chain_report.filename(g.organisation.name, date.today())[:-4] + "-links"
+    if secrets:
+        columns.append(_("Facilitator link (secret)"))
+    stem = chain_report.filename(g.organisation.name, date.today())[:-4] + suffix
     if kind == "csv":
         return attachment(tables.to_csv(columns, rows), CSV, f"{stem}.csv")
     return attachment(tables.rows_to_xlsx(_("Links"), columns, rows), XLSX, f"{stem}.xlsx")
+
+
+def _link_row(level, team, join_token: str, code: str | None) -> list[str]:
+    return [level.name(str(get_locale())), team.team, public_url("answer.join", token=join_token),
+            show_code(code) if code else "", public_url("code.enter")]
+
+
+@org.get("/links.<any(csv, xlsx):kind>")
+def links(kind: str):
+    """Every team's join link and code, to send out; never a facilitator link."""
+    rows = [_link_row(link.level, link.team, link.join_token, link.code)
+            for link in organisations.team_links(g.organisation, g.organisation_token)]
+    return _links_file(kind, rows, secrets=False, suffix="-links")
+
+
+@org.post("/new-teams.<any(csv, xlsx):kind>")
+def new_team_links(kind: str):
+    """The teams just created, with their facilitator links, for the owner who created them.
+
+    The page shown after creating them sends back the facilitator links it shows (a link is
+    the proof of holding it); the organisation's key alone never gives a team's link.
+    """
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("The form's security check failed. Reload the page."))
+    if not _sees_team_secrets():
+        abort(403, description=_("Only the organisation's owners get the teams' facilitator "
+                                 "links."))
+    tokens = request.form.getlist("team")
+    created = organisations.created_teams(g.organisation, tokens) \
+        if 0 < len(tokens) <= MAX_TEAMS else None
+    if created is None:
+        abort(400, description=_("The list of new teams cannot be read. The teams' links are "
+                                 "on the page shown when they were created."))
+    rows = [[*_link_row(team.assessment.level, team.assessment, team.join_token, team.code),
+             public_url("facilitate.results", token=team.facilitator_token)]
+            for team in created]
+    return _links_file(kind, rows, secrets=True, suffix="-new-teams")
 
 
 def _export_document() -> dict:

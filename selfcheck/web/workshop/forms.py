@@ -48,7 +48,7 @@ class DecisionForm(FlaskForm):
         _l("Agreed score"),
         choices=_consensus_choices(),
         validators=[Optional()],
-        description=_l("The score the team agrees on, from 1 to 5. It decides the level."),
+        description=_l("The score the team agrees on, from 1 to 5. It decides the category."),
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), max_length(NOTE_MAX)],
                          description=_l("What the team agreed, in a sentence or two."))

@@ -117,7 +117,7 @@ def make_current(position: int):
     workshop_service.set_workshop_theme(get_session(), assessment, theme.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(position=position)
-    flash(_("The shared screen now shows this recommendation."), "success:decision")
+    flash(_("The shared screen now shows this theme."), "success:decision")
     return _back_to_theme(position)
 
 

@@ -28,6 +28,21 @@ def _role_field() -> RadioField:
         validate_choice=False)
 
 
+def describe_organisation_roles(form: FlaskForm, *, covers_teams: bool) -> None:
+    """On an organisation's access page the roles say what each may do in the chain
+    (services/accounts/access.py); ``covers_teams``: whether the access given opens the
+    teams' own pages (it reaches as far as the giver's own access)."""
+    facilitator = (
+        _l("Facilitator – sees the comparison, adds teams and levels, starts the follow-up and "
+           "opens the teams' pages. Gets no team's facilitator link.") if covers_teams else
+        _l("Facilitator – sees the comparison, adds teams and levels and starts the follow-up. "
+           "Gets no team's facilitator link."))
+    form.role.choices = [
+        SelectChoice("facilitator", facilitator),
+        SelectChoice("owner", _l("Owner – may also share, brand and delete, and gets the "
+                                 "facilitator links of the teams they add."))]
+
+
 class ShareForm(FlaskForm):
     email = email_field(_l("E-mail address of an existing account"))
     role = _role_field()

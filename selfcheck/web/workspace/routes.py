@@ -35,6 +35,7 @@ from selfcheck.web.workspace.forms import (
     InviteForm,
     ShareForm,
     branding_form_for,
+    describe_organisation_roles,
     save_branding_form,
 )
 
@@ -128,11 +129,16 @@ def _page_url(kind: str, number: int) -> str:
 def _access_page(kind, number, target, *, share_form=None, invite_form=None, invitation=None,
                  status=200):
     rows = access.access_rows(get_session(), target)
+    share_form = share_form or ShareForm(formdata=None)
+    invite_form = invite_form or InviteForm(formdata=None, prefix="invite")
+    if kind == "o":
+        covers = sharing.covers_teams(get_session(), current_account(), target)
+        for role_form in (share_form, invite_form):
+            describe_organisation_roles(role_form, covers_teams=covers)
     return render_template(
         "workspace/access.html", kind=kind, number=number, target=target,
         title=_title(target), rows=rows, owners=sum(row.role == access.OWNER for row in rows),
-        share_form=share_form or ShareForm(formdata=None),
-        invite_form=invite_form or InviteForm(formdata=None, prefix="invite"),
+        share_form=share_form, invite_form=invite_form,
         form=EmptyForm(formdata=None), invitation=invitation,
         page_url=_page_url(kind, number), me=current_account(), role_name=role_name,
     ), status
