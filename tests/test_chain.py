@@ -439,3 +439,45 @@ def test_a_results_file_cannot_smuggle_in_a_hidden_score(chain, runner, tmp_path
         f"{theme}: a score the organisation's page does not show (too few respondents); the "
         "file cannot hold it")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_level_says_which_statements_its_teams_are_asked(app, questionnaire, db):
+    """Institutionsledere (no conditions by default) is not asked the statements that assume
+    politicians or managers below; ticking a box while nobody has joined asks them again; once
+    a member has joined, the choice is locked and a forced change is refused."""
+    client = app.test_client()
+    url = create_organisation(client)
+    bottom = db.scalars(select(Level).order_by(Level.position.desc())).first()
+    assert bottom.conditions == []
+    conditional = {q.id for q in questionnaire.questions if q.applies_if}
+    politicians = {q.id for q in questionnaire.questions if "politicians" in q.applies_if}
+    assert politicians and conditional - politicians
+    page = html_text(client.get(url))
+    assert ("Teamene får ikke de udsagn, der forudsætter: teamet arbejder direkte med "
+            "politikerne; teamet har ledere under sig.") in page
+    created = post(client, url, f"{url}/team-list",
+                   {"teams": "Institutionsledere; Skolerne", "list_answers": "named"})
+    join = re.search(r"http://localhost(/j/[A-Za-z0-9_-]+)", created.get_data(as_text=True))
+
+    def asked() -> set[str]:
+        member = Member(app, join.group(1)).join("Skoleleder")
+        return set().union(*(member.asked(n) for n in range(1, len(questionnaire.themes) + 1)))
+
+    # the politicians' box ticked: those statements are asked, the others still not
+    response = post(client, url, f"{url}/levels/{bottom.id}",
+                    {"action": "conditions", "conditions": "politicians"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(Level, bottom.id).conditions == ["politicians"]
+    assert [t.conditions for t in db.get(Level, bottom.id).teams] == [["politicians"]]
+    seen = asked()
+    assert politicians <= seen and not (conditional - politicians) & seen
+    assert seen == {q.id for q in questionnaire.questions} - (conditional - politicians)
+    # a member has joined now: the boxes are locked, and a forced change changes nothing
+    assert "Der er medlemmer i gang i et team på dette niveau." in html_text(client.get(url))
+    for conditions in ([], ["politicians", "mayor"]):
+        refused = post(client, url, f"{url}/levels/{bottom.id}",
+                       {"action": "conditions", "conditions": conditions})
+        assert refused.status_code == 409
+    db.expire_all()
+    assert db.get(Level, bottom.id).conditions == ["politicians"]

@@ -25,6 +25,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from selfcheck.core.content import MAX_CONDITIONS
 from selfcheck.core.presentation import level_chart
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_for
 from selfcheck.core.tokens import show_code
@@ -244,7 +245,8 @@ def _level(level_id: int):
 
 @org.post("/levels/<int:level_id>")
 def change_level(level_id: int):
-    """Rename, move up or down, or remove a level (the button pressed says which)."""
+    """Rename, move up or down, or remove a level, or say which conditions hold for its teams
+    (the button pressed says which)."""
     level = _level(level_id)
     action = request.form.get("action", "")
     session = get_session()
@@ -263,6 +265,15 @@ def change_level(level_id: int):
                 return _renamed_wrong(level, form, [*form.name_da.errors,
                                                     *form.name_en.errors])
             organisations.rename_level(session, level, form.name_da.data, form.name_en.data or "")
+        elif action == "conditions":
+            if not EmptyForm().validate_on_submit():
+                abort(400)
+            chosen = request.form.getlist("conditions")
+            if len(chosen) > MAX_CONDITIONS:
+                abort(400)
+            questionnaire = organisations.questionnaire_for(
+                g.organisation, current_app.extensions["questionnaire"])
+            organisations.set_level_conditions(session, level, chosen, questionnaire)
         else:
             abort(400, description=_("Write the level's name."))
     except ExchangeError as exc:
