@@ -481,3 +481,45 @@ def test_a_level_says_which_statements_its_teams_are_asked(app, questionnaire, d
         assert refused.status_code == 409
     db.expire_all()
     assert db.get(Level, bottom.id).conditions == ["politicians"]
+
+
+def test_a_teams_export_keeps_which_statements_it_was_asked(app, questionnaire, db, runner,
+                                                             tmp_path):
+    """A team of institution leaders exports its conditions; importing it keeps them, so the
+    imported team is asked, and scored on, the same statements; the offline report builds."""
+    from selfcheck.services import organisations
+
+    client = app.test_client()
+    url = create_organisation(client)
+    created = post(client, url, f"{url}/team-list",
+                   {"teams": "Institutionsledere; Skolerne", "list_answers": "named"})
+    html = created.get_data(as_text=True)
+    join = re.search(r"http://localhost(/j/[A-Za-z0-9_-]+)", html).group(1)
+    facilitator = re.search(r"http://localhost(/f/[A-Za-z0-9_-]{43})", html).group(1)
+    member = Member(app, join).join("Skoleleder")
+    member.answer_all(questionnaire, {q.id: 4 for q in questionnaire.questions})
+    member.submit()
+    document = json.loads(client.get(f"{facilitator}/export.json").data)
+    assert document["assessment"]["conditions"] == []
+    asked = {q.id for q in questionnaire.questions if not q.applies_if}
+    assert set(document["members"][0]["answers"]) == asked
+    path = tmp_path / "team.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(main, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    imported = db.scalars(select(Assessment).order_by(Assessment.id.desc())).first()
+    assert imported.conditions == [] and imported.level_id is None
+    with app.app_context():
+        from selfcheck.services.assessments import questionnaire_of
+        assert {q.id for q in questionnaire_of(imported).questions} == asked
+    assert organisations.default_levels(questionnaire)[-1] == (
+        "Institutionsledere", "Unit managers", ())
+    result = runner.invoke(main, ["report", str(path), "-o", str(tmp_path / "team.pdf")])
+    assert result.exit_code == 0, result.output
+    # a condition the questionnaire does not know is refused with its path
+    document["assessment"]["conditions"] = ["mayor"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(main, ["import", str(path)])
+    assert result.exit_code == 1
+    assert "assessment.conditions[0]: Unknown choice: 'mayor'." in result.output
