@@ -523,3 +523,19 @@ def test_a_teams_export_keeps_which_statements_it_was_asked(app, questionnaire, 
     result = runner.invoke(main, ["import", str(path)])
     assert result.exit_code == 1
     assert "assessment.conditions[0]: Unknown choice: 'mayor'." in result.output
+
+
+def test_one_scored_level_claims_no_break(app, questionnaire):
+    """With scores on one level only there is nothing to compare: no "Intet brud"."""
+    client = app.test_client()
+    url = create_organisation(client)
+    created = post(client, url, f"{url}/team-list",
+                   {"teams": "Direktion; Direktionen", "list_answers": "named"})
+    join = re.search(r"http://localhost(/j/[A-Za-z0-9_-]+)", created.get_data(as_text=True))
+    for name in ("A", "B"):
+        member = Member(app, join.group(1)).join(name)
+        member.answer_all(questionnaire, {q.id: 4 for q in questionnaire.questions})
+        member.submit()
+    text = html_text(client.get(url))
+    assert "Kun ét niveau har scorer indtil videre. Niveauerne sammenlignes, når to har." in text
+    assert "Intet brud" not in text
