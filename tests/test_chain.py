@@ -107,6 +107,15 @@ def test_the_comparison_page_shows_the_hand_computed_numbers(chain, questionnair
     assert f"{first}: Chefgruppe 3,0, Afdelingsledere 2,0 (1,0 point fra hinanden)" in breaks
     assert breaks.count("point fra hinanden") == 2 * len(questionnaire.themes)
     assert breaks.index("(1,3 point") < breaks.index("(1,0 point")
+    # what was compared: the institution level is not asked the statements about managers
+    # below, so the two levels are compared on the theme's other statements, said so
+    chain_theme = questionnaire.theme("leadership_chain")
+    common = [q for q in chain_theme.questions if not q.applies_if]
+    assert (f"{chain_theme.title.da}, Chefgruppe – Afdelingsledere: sammenlignet på "
+            f"{len(common)} af temaets {len(chain_theme.questions)} udsagn. Udeladt, fordi kun "
+            "det ene af de to niveauer får udsagnet:") in text
+    assert ("Farver: Udviklingsområde (under 2,50) · På vej (2,50 til under 3,75) · Styrke "
+            "(3,75 og derover)") in text
     # the anonymous team below the threshold is named as left out, with the reason
     assert ("Afdeling 2 (Afdelingsledere): anonyme svar fra 2 medlemmer; et team tæller med "
             "fra 3 for at beskytte medlemmerne.") in text
@@ -180,6 +189,7 @@ def test_the_export_and_the_chain_pdf_carry_the_same_numbers(chain, runner, tmp_
                                  PdfReader(io.BytesIO(web.data)).pages).split())
     first = questionnaire.themes[0].title.da
     for text in (offline, web_text):
+        assert "5 (4 af dem med i sammenligningen)" in text  # the cover's teams
         assert f"{first}: Direktion 4,3, Chefgruppe 3,0 (1,3 point fra hinanden)" in text
         assert "Afdeling 2 (Afdelingsledere): anonyme svar fra 2 medlemmer" in text
     # the results cannot be imported (they hold no answers): one line says so

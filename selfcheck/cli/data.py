@@ -58,7 +58,12 @@ def demo_command(lang: str) -> None:
     require_schema()
     document = current_app.extensions["questionnaire_document"]
     organisation_token = create_demo_organisation(get_session(), document, lang)
-    click.echo("Example leadership chain created: Eksempel Kommune, 4 levels, 9 teams.")
+    from selfcheck.services.organisations import find_by_token
+
+    chain = find_by_token(get_session(), organisation_token)
+    teams = sum(len(level.teams) for level in chain.levels)
+    click.echo(f"Example leadership chain created: {chain.name}, {len(chain.levels)} levels, "
+               f"{teams} teams.")
     click.echo(f"Organisation link: /o/{organisation_token}")
     links = create_demo(get_session(), document, lang)
     click.echo("Example assessment created: Eksempel Kommune, Direktionen, 12 members.")

@@ -208,6 +208,16 @@ class ChainResult:
     def partial(self) -> list[Comparison]:
         return [c for c in self.comparisons if c.comparable and c.partial]
 
+    def outcome(self, comparison: Comparison, question_id: str) -> str | None:
+        """How a statement with an expected direction came out for the comparison's pair:
+        "expected", "break", or None (a difference under the gap)."""
+        pair = (comparison.theme_id, comparison.upper, comparison.lower, question_id)
+        if any((e.theme_id, e.upper, e.lower, e.question_id) == pair for e in self.expected):
+            return "expected"
+        if any((b.theme_id, b.upper, b.lower, b.question_id) == pair for b in self.breaks):
+            return "break"
+        return None
+
     @property
     def has_scores(self) -> bool:
         return any(s is not None for level in self.levels for s in level.scores.values())
