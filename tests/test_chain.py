@@ -374,8 +374,8 @@ def test_a_level_under_the_anonymity_limit_shows_no_teams_scores_anywhere(
     (from the results and from the host's export), and after an import."""
     client, url, _html = chain
     dashes = "Afdeling 1 " + " ".join(["–"] * len(questionnaire.themes))
-    hidden_da = ("Færre end 3 svarpersoner på niveauet: teamenes scorer vises ikke, for at "
-                 "beskytte medlemmerne.")
+    hidden_da = ("Færre end 3 svarpersoner på niveauet: teamenes scorer vises ikke. Det "
+                 "beskytter medlemmerne.")
     hidden_en = ("Fewer than 3 respondents on this level: its teams' scores are not shown, to "
                  "protect the members.")
 
