@@ -108,7 +108,7 @@ def test_empty_statement_message_in_the_browser(live_server, new_page):
     assert "Ret venligst følgende" in member.inner_text("main")
     first_step = live_server.app.extensions["questionnaire"].themes[0].questions
     # each missing statement: once in the summary, once at the statement
-    assert member.inner_text("main").count("Vælg et svar, eller “Ved ikke”.") == \
+    assert member.inner_text("main").count("Vælg et svar eller “Ved ikke”.") == \
         2 * len(first_step)
 
 

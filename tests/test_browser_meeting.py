@@ -54,7 +54,7 @@ def test_a_whole_meeting(live_server, new_page, tmp_path):
     assert re.fullmatch(r"[A-Z0-9]{4} [A-Z0-9]{4}", code)
 
     # The copy button appears with JavaScript and copies the code.
-    copy = facilitator.get_by_role("button", name="Kopiér Kode")
+    copy = facilitator.get_by_role("button", name="Kopier Kode")
     assert copy.is_visible()
 
     invite = new_page(width=1920, height=1080)

@@ -102,7 +102,7 @@ def test_the_comparison_page_shows_the_hand_computed_numbers(chain, questionnair
     assert "Afdelingsledere 1 team, 2 svarpersoner 2,0 (Udviklingsområde)" in text
     assert "Chef A 3,0" in text and "Afdeling 2 (udeladt) – –" in text
     # breaks lead, largest first: 4/3 (1,3) before exactly 1 (1,0), which counts
-    breaks = text.split("Hvor kæden knækker")[1].split("Niveauer og anbefalinger")[0]
+    breaks = text.split("Hvor kæden knækker")[1].split("Niveauer og temaer")[0]
     assert f"{first}: Direktion 4,3, Chefgruppe 3,0 (1,3 point fra hinanden)" in breaks
     assert f"{first}: Chefgruppe 3,0, Afdelingsledere 2,0 (1,0 point fra hinanden)" in breaks
     assert breaks.count("point fra hinanden") == 2 * len(questionnaire.themes)
@@ -384,8 +384,8 @@ def test_a_level_under_the_anonymity_limit_shows_no_teams_scores_anywhere(
     (from the results and from the host's export), and after an import."""
     client, url, _html = chain
     dashes = "Afdeling 1 " + " ".join(["–"] * len(questionnaire.themes))
-    hidden_da = ("Færre end 3 svarpersoner på niveauet: teamenes scorer vises ikke, for at "
-                 "beskytte medlemmerne.")
+    hidden_da = ("Færre end 3 svarpersoner på niveauet: teamenes scorer vises ikke. Det "
+                 "beskytter medlemmerne.")
     hidden_en = ("Fewer than 3 respondents on this level: its teams' scores are not shown, to "
                  "protect the members.")
 

@@ -311,7 +311,7 @@ CSV_CASES = {
                        "Kolonne follow_up_strategy: Mangler."),
     "unknown column": (None, lambda cols: cols.append("purpose_extra"),
                        "Kolonne purpose_extra: Kendes ikke. Brug et udsagns id, member, name "
-                       "eller comment:<theme id>."),
+                       "eller comment:<temaets id>."),
     "duplicate member": (lambda rows, cols: rows[1].update(member="r1"), None,
                          "Række 3, kolonne member: r1 står også i række 2."),
 }

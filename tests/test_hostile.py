@@ -628,7 +628,7 @@ def test_member_and_action_counts_are_bounded_everywhere(app, questionnaire, db,
     response = second.client.post(second.join_url, data={
         "csrf_token": csrf_token(page.get_data(as_text=True)), "display_name": "Bo"})
     assert response.status_code == 409
-    assert "har det største antal medlemmer" in html_text(response)
+    assert "Der er ikke plads til flere medlemmer" in html_text(response)
     rows = [{"member": "r1", **{q.id: "3" for q in questionnaire.questions}}]
     response = post_csv(facilitator, answers_csv(questionnaire, rows))
     assert response.status_code == 400

@@ -174,8 +174,8 @@ def test_empty_statement_gets_a_message_and_saves_nothing(app, facilitator, ques
     response = member.post_step(1, answers, "En kommentar")
     assert response.status_code == 400
     text = html_text(response)
-    assert f"{theme.questions[0].text.da}: Vælg et svar, eller “Ved ikke”." in text
-    assert text.count("Vælg et svar, eller “Ved ikke”.") == 2  # summary and the statement
+    assert f"{theme.questions[0].text.da}: Vælg et svar eller “Ved ikke”." in text
+    assert text.count("Vælg et svar eller “Ved ikke”.") == 2  # summary and the statement
     assert db.scalar(select(func.count()).select_from(Answer)) == 0
     assert db.scalar(select(func.count()).select_from(ThemeComment)) == 0
 
@@ -192,7 +192,7 @@ def test_review_lists_answers_and_submit_needs_every_step(app, facilitator, ques
     refused = member.client.post(f"/p/{member.token}/review",
                                  data={"csrf_token": csrf_token(review.get_data(as_text=True))})
     assert refused.status_code == 400
-    assert "Besvar alle trin, før du sender." in html_text(refused)
+    assert "Besvar alle trin, før du sender dine svar." in html_text(refused)
     assert db.scalar(select(Participant.submitted_at)) is None
 
 
