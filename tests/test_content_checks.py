@@ -354,7 +354,7 @@ def test_a_suggestion_without_a_direction_serves_both(document):
      "Lav en drejebog til de decentrale ledere. HR har ansvaret. Tjek om en måned.",
      "decentrale ledere"),
     (("themes", 0, "suggestions", 4), "da",
-     "Vis jeres niveau for lederne. HR har ansvaret. Tjek om en måned.", "niveau"),
+     "Vis hvert led målene. HR har ansvaret. Tjek om en måned.", "led"),
     (("themes", 0, "suggestions", 4), "en",
      "Ask citizens. HR is responsible. Check in a month.", "citizens"),
 ])

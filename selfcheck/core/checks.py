@@ -239,8 +239,9 @@ AVOID: tuple[Avoid, ...] = (
     Avoid("formål", r"\bformål", "da", False, 'write "hensigt" (one word for the purpose)'),
     Avoid("decentrale ledere", r"\bdecentral(?:e)? leder", "da", False,
           'write "institutionsledere" (one word for the same people)'),
-    Avoid("niveau", r"\bniveau", "da", False,
-          'write "led" for a level of the chain and "kategori" for a score category'),
+    Avoid("led", r"\bled\b", "da", False,
+          'write "niveau" for a level of the chain (the word the pages use) and "kategori" '
+          'for a score category'),
     # -- wrong words, English
     Avoid("sparring", r"\bsparring\b", "en", False,
           'not English in this sense: write "talk it through" or "advice"'),
