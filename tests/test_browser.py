@@ -45,6 +45,7 @@ def test_one_member_walks_all_steps_by_clicking_labels(live_server, new_page):
     member.get_by_role("button", name="Begynd at svare").click()
     personal_link = member.locator("code").inner_text().strip()
     assert re.search(r"/p/[A-Za-z0-9_-]{43}/$", personal_link)
+    member.wait_for_load_state()  # copy.js shows the Copy button above "Start"
     member.get_by_role("link", name="Start").click()
 
     labels = ["Helt uenig", "Delvist uenig", "Hverken enig eller uenig", "Delvist enig",
@@ -98,6 +99,7 @@ def test_empty_statement_message_in_the_browser(live_server, new_page):
     member = new_page()
     member.goto(join_url)
     member.get_by_role("button", name="Begynd at svare").click()
+    member.wait_for_load_state()  # copy.js shows the Copy button above "Start"
     member.get_by_role("link", name="Start").click()
     member.wait_for_url("**/step/1")
     # The browser's own required check would stop the form; submit past it, as a
@@ -129,6 +131,7 @@ def walk_pages(live_server, new_page, width):
     member.get_by_label("Dit navn").fill("Mette")
     member.get_by_role("button", name="Begynd at svare").click()
     yield "welcome", member
+    member.wait_for_load_state()  # copy.js shows the Copy button above "Start"
     member.get_by_role("link", name="Start").click()
     member.wait_for_url("**/step/1")
     yield "step 1", member
@@ -172,6 +175,7 @@ def test_works_without_javascript(live_server, browser):
         facilitator_url, join_url = create_assessment(page, live_server.url)
         page.goto(join_url)
         page.get_by_role("button", name="Begynd at svare").click()
+        page.wait_for_load_state()  # copy.js shows the Copy button above "Start"
         page.get_by_role("link", name="Start").click()
         for group in page.locator("fieldset").all():
             group.get_by_text("Helt enig", exact=True).click()
@@ -196,6 +200,7 @@ def test_a_whole_workshop_in_the_browser(live_server, new_page, tmp_path):
         member.goto(join_url)
         member.get_by_label("Dit navn").fill(name)
         member.get_by_role("button", name="Begynd at svare").click()
+        member.wait_for_load_state()  # copy.js shows the Copy button above "Start"
         member.get_by_role("link", name="Start", exact=True).click()
         for theme in questionnaire.themes:
             for question in theme.questions:
@@ -271,6 +276,7 @@ def test_dashboard_shows_new_answers_without_a_reload(live_server, new_page):
     member = new_page(width=390, height=844)
     member.goto(join_url)
     member.get_by_role("button", name="Begynd at svare").click()
+    member.wait_for_load_state()  # copy.js shows the Copy button above "Start"
     member.get_by_role("link", name="Start", exact=True).click()
     for _theme in questionnaire.themes:
         for group in member.locator("fieldset").all():

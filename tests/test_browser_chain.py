@@ -65,6 +65,7 @@ def test_a_consultant_builds_and_compares_a_chain(live_server, new_page, tmp_pat
         phone.goto(join_by_team[team])
         phone.get_by_label("Dit navn").fill(f"Leder {member} i {team}")
         phone.get_by_role("button", name="Begynd at svare").click()
+        phone.wait_for_load_state()  # copy.js shows the Copy button above "Start"
         phone.get_by_role("link", name="Start").click()
         for number, theme in enumerate(questionnaire.themes, 1):
             for question in theme.questions:

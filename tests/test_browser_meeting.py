@@ -74,6 +74,7 @@ def test_a_whole_meeting(live_server, new_page, tmp_path):
         check(phone, "join page on a phone", checked, phone=True)
         phone.get_by_role("button", name="Begynd at svare").click()
         check(phone, "welcome on a phone", checked, phone=True)
+        phone.wait_for_load_state()  # copy.js shows the Copy button above "Start"
         phone.get_by_role("link", name="Start").click()
         for number, theme in enumerate(questionnaire.themes, 1):
             if number == 1:
