@@ -25,11 +25,11 @@ from selfcheck.core.chain import (
     LevelResult,
     TeamRow,
 )
-from selfcheck.core.content import ContentError, Questionnaire, document_hash, parsed_snapshot
+from selfcheck.core.content import Questionnaire, document_hash
 from selfcheck.core.records import ChainData, ChainLevel
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD
 from selfcheck.exchange.problems import ExchangeError, Problem, _short
-from selfcheck.exchange.team import _questionnaire_problem, schema_problems
+from selfcheck.exchange.team import schema_problems, snapshot_of
 
 FORMAT = "selfcheck-chain"
 VERSION = 1
@@ -104,11 +104,7 @@ def load_chain_export(document: Any, *, trusted: bool = False) -> ChainData:
     problems = [] if trusted else schema_problems(document, SCHEMA)
     if problems:
         raise ExchangeError(problems)
-    digest = document_hash(document["questionnaire"])
-    try:
-        questionnaire = parsed_snapshot(digest, lambda: document["questionnaire"])
-    except ContentError as exc:
-        raise ExchangeError([_questionnaire_problem(p) for p in exc.problems]) from exc
+    digest, questionnaire = snapshot_of(document)
     if digest != document["questionnaire_hash"]:
         raise ExchangeError([Problem(("questionnaire_hash",), "hash_mismatch")])
     rules = _Rules(questionnaire, len(document["levels"]))

@@ -143,11 +143,7 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
     problems = [] if trusted else schema_problems(document)
     if problems:
         raise ExchangeError(problems)
-    digest = document_hash(document["questionnaire"])
-    try:
-        questionnaire = parsed_snapshot(digest, lambda: document["questionnaire"])
-    except ContentError as exc:
-        raise ExchangeError([_questionnaire_problem(p) for p in exc.problems]) from exc
+    digest, questionnaire = snapshot_of(document)
     meta = document["assessment"]
     conditions = meta.get("conditions")
     if conditions is not None:
@@ -188,6 +184,17 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
         actions=tuple(actions),
         history=tuple(history),
     )
+
+
+def snapshot_of(document: Mapping[str, Any]) -> tuple[str, Questionnaire]:
+    """The hash and parsed questionnaire of a document's ``questionnaire`` snapshot (an
+    assessment's export or a chain's); a snapshot that is no valid questionnaire raises
+    ExchangeError with its problems under ``questionnaire``."""
+    digest = document_hash(document["questionnaire"])
+    try:
+        return digest, parsed_snapshot(digest, lambda: document["questionnaire"])
+    except ContentError as exc:
+        raise ExchangeError([_questionnaire_problem(p) for p in exc.problems]) from exc
 
 
 @cache
