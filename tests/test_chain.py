@@ -24,6 +24,8 @@ import re
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -549,3 +551,23 @@ def test_one_scored_level_claims_no_break(app, questionnaire):
     text = html_text(client.get(url))
     assert "Kun ét niveau har scorer indtil videre. Niveauerne sammenlignes, når to har." in text
     assert "Intet brud" not in text
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(max_size=300) | st.sampled_from(["politicians", "\x00", "x" * 5000]),
+                max_size=14))
+def test_any_conditions_posted_are_saved_or_refused_never_a_500(app, db, values):
+    """The level's boxes: whatever is posted is a known choice (saved) or a clear 4xx that
+    changes nothing."""
+    client = app.test_client()
+    url = create_organisation(client)
+    bottom = db.scalars(select(Level).order_by(Level.id.desc())).first()
+    response = post(client, url, f"{url}/levels/{bottom.id}",
+                    {"action": "conditions", "conditions": values})
+    db.expire_all()
+    saved = db.get(Level, bottom.id).conditions
+    if set(values) <= {"politicians", "managers_below"}:
+        assert response.status_code == 302 and saved == sorted(set(values))
+    else:
+        assert response.status_code in (400, 409) and saved == []
