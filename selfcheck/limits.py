@@ -22,4 +22,6 @@ HISTORY_MAX = 10  # earlier assessments carried in an export, and shown by a fol
 MAX_LEVELS = 8  # in an organisation's chain, and in the questionnaire's default chain
 MAX_TEAMS = 200  # in one organisation (and lines in one pasted team list)
 LEVEL_NAME_MAX = 100  # a level's name, in each language
+REPORT_TEXT_MAX = 5000  # the consultant's conclusion, next steps, a reflection answer
+OBSERVATION_MAX = 2000  # the consultant's observation on one theme
 PROBLEMS_SHOWN = 50  # problems listed for a refused file before "… and N more"

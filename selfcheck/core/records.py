@@ -73,6 +73,39 @@ class HistoryEntry:
     statements: Mapping[str, tuple[str, Fraction | None]] = field(default_factory=dict)
 
 
+# The team's three reflection questions, as ledelsesevaluering.dk asks them (issue 19):
+# what surprised you positively, what is most relevant to you, what do you want to learn more
+# about. The ids are stored and exported; the wording lives in the templates' catalogs.
+REFLECTION_IDS = ("surprised", "relevant", "learn_more")
+
+# The parts of a report a consultant may leave out, in the order the full report prints them.
+# Cover and method are always there: the cover says whose report it is, the method how to read it.
+REPORT_SECTIONS = ("conclusion", "summary", "plan", "progress", "themes", "comments",
+                   "reflections", "next_steps")
+
+
+@dataclass(frozen=True)
+class ReportTexts:
+    """The consultant's own words in a report: written on the "Rapport" page, carried in the
+    export, printed in the PDF, the summary and the Word file. Empty texts print nothing."""
+
+    conclusion: str = ""  # "Konsulentens vurdering", at the top
+    observations: Mapping[str, str] = field(default_factory=dict)  # theme id → observation
+    next_steps: str = ""
+    reflections: Mapping[str, str] = field(default_factory=dict)  # REFLECTION_IDS → answer
+    sections: tuple[str, ...] = REPORT_SECTIONS  # what the report holds, in REPORT_SECTIONS
+
+    def shows(self, section: str) -> bool:
+        return section in self.sections
+
+    def observation(self, theme_id: str) -> str:
+        return self.observations.get(theme_id, "")
+
+    @property
+    def has_reflections(self) -> bool:
+        return any(self.reflections.get(r) for r in REFLECTION_IDS)
+
+
 @dataclass(frozen=True)
 class AssessmentData:
     """Everything a report shows, independent of the database."""
@@ -93,6 +126,7 @@ class AssessmentData:
     decisions: tuple[DecisionData, ...] = ()
     actions: tuple[ActionData, ...] = ()
     history: tuple[HistoryEntry, ...] = ()  # earlier assessments, oldest first
+    report: ReportTexts = ReportTexts()
 
     @property
     def consensus(self) -> dict[str, float]:
@@ -152,3 +186,4 @@ class ChainData:
     levels: tuple[ChainLevel, ...]
     questionnaire: Questionnaire
     result: ChainResult
+    report: ReportTexts = ReportTexts()
