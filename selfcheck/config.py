@@ -8,6 +8,7 @@ the instance folder and reused after that.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ ENVIRONMENT = {
     "SELFCHECK_QUESTIONS": "QUESTIONS_FILE",
     "SELFCHECK_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "SELFCHECK_PUBLIC_URL": "PUBLIC_URL",
+    "SELFCHECK_ALLOWED_HOSTS": "TRUSTED_HOSTS",
     "SELFCHECK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "SELFCHECK_REPORT_CACHE_DIR": "REPORT_CACHE_DIR",
     "SELFCHECK_SIGNUP": "SIGNUP",
@@ -102,6 +104,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
             settings[key] = value.strip()
         elif key == "PUBLIC_URL":
             settings[key] = _public_url(name, value)
+        elif key == "TRUSTED_HOSTS":
+            settings[key] = _hosts(name, value)
         else:
             settings[key] = value
     return settings
@@ -150,6 +154,17 @@ def _public_url(name: str, value: str) -> str:
         raise ConfigError(f"{name} must be an address such as https://selfcheck.example.dk, "
                           f"not {value[:60]!r}")
     return value.strip().rstrip("/")
+
+
+def _hosts(name: str, value: str) -> list[str]:
+    """Host names (with an optional port) separated by commas, as Flask's TRUSTED_HOSTS."""
+    hosts = [host.strip().lower() for host in value.split(",") if host.strip()]
+    pattern = re.compile(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?"
+                         r"|\[[0-9a-f:.]+\](:[0-9]{1,5})?")
+    if not hosts or not all(pattern.fullmatch(host) for host in hosts):
+        raise ConfigError(f"{name} must be host names separated by commas, such as "
+                          f"selfcheck.example.dk,www.selfcheck.example.dk, not {value[:60]!r}")
+    return hosts
 
 
 def instance_secret_key(instance_path: str) -> str:

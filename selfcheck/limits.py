@@ -9,6 +9,8 @@ never has to lay out a megabyte of comment.
 
 from __future__ import annotations
 
+import re
+
 ORGANISATION_MAX = 200
 TEAM_MAX = 200
 NAME_MAX = 100  # a member's name, an action's owner
@@ -25,3 +27,20 @@ LEVEL_NAME_MAX = 100  # a level's name, in each language
 REPORT_TEXT_MAX = 5000  # the consultant's conclusion, next steps, a reflection answer
 OBSERVATION_MAX = 2000  # the consultant's observation on one theme
 PROBLEMS_SHOWN = 50  # problems listed for a refused file before "… and N more"
+
+
+#: Characters no stored text may hold: the C0 controls but tab, line feed and carriage return,
+#: DEL, and the C1 controls. NUL cannot be stored on PostgreSQL at all, openpyxl refuses the
+#: others in a sheet (IllegalCharacterError), and none of them is typed on purpose: they arrive
+#: pasted from elsewhere, or from someone probing.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_character(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` with its control characters dropped: what every writer (JSON, CSV, XLSX)
+    puts out, for text stored before forms and imports refused them."""
+    return CONTROL_CHARACTERS.sub("", text)

@@ -278,37 +278,10 @@ def test_cli_refuses_mismatched_repeats(runner, db):
 
 # ----------------------------------------------------------------------------- e-mail reset
 
-class Inbox:
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def inbox():
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
-    yield handler
-    controller.stop()
-
-
 def test_password_reset_by_email(app, consultant, inbox):
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{inbox.port}"
     app.config["MAIL_FROM"] = "selfcheck@region.dk"
+    app.config["TRUSTED_HOSTS"] = ["localhost"]  # reset links are never built from any Host
     person = Consultant(app, consultant.email)
     assert "Glemt din adgangskode?" in html_text(person.client.get("/login"))
     response = person.form_post("/forgot", {"email": "KONSULENT@example.dk"})

@@ -157,7 +157,7 @@ def test_the_name_is_length_checked(consultant, db):
 def test_a_nul_in_the_name_is_refused(consultant, db):
     response = upload(consultant, "/account/branding", None, brand="Konsulent\x00huset")
     assert response.status_code == 400
-    assert "Fjern det usynlige kontroltegn (NUL) fra teksten." in html_text(response)
+    assert "Fjern de usynlige kontroltegn fra teksten." in html_text(response)
     assert branding_rows(db) == 0
 
 

@@ -15,7 +15,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from selfcheck.exchange.problems import NUL_PROBLEM
+from selfcheck.exchange.problems import CONTROL_PROBLEM
 from selfcheck.models import Action, Assessment, Participant, ThemeComment, ThemeDecision
 
 from .conftest import Facilitator, Member, csrf_token, html_text
@@ -23,8 +23,8 @@ from .test_exchange import answers_csv, post_csv
 
 pytestmark = pytest.mark.both_databases
 
-NUL_MESSAGE = "Fjern det usynlige kontroltegn (NUL) fra teksten."
-NUL_PROBLEM_DA = "Indeholder et usynligt kontroltegn (NUL), som ikke kan gemmes."  # in a file
+NUL_MESSAGE = "Fjern de usynlige kontroltegn fra teksten."
+NUL_PROBLEM_DA = "Indeholder et usynligt kontroltegn, som ikke kan gemmes."  # in a file
 WIDE = "Æ😀"  # a letter outside ASCII and one outside the Basic Multilingual Plane
 
 
@@ -148,7 +148,7 @@ def test_a_nul_in_an_imported_export_is_refused_with_its_path(app, db, questionn
     text = html_text(response)
     assert f"assessment.team: {NUL_PROBLEM_DA}" in text
     assert f"members[0].comments.purpose: {NUL_PROBLEM_DA}" in text
-    assert NUL_PROBLEM not in text
+    assert CONTROL_PROBLEM not in text
     assert (count(db, Assessment), count(db, Participant), count(db, ThemeComment)) == before
 
 
@@ -158,7 +158,7 @@ def test_a_nul_in_an_imported_csv_is_refused(app, db, questionnaire):
              "comment:purpose": "Godt\x00 arbejde"}]
     response = post_csv(facilitator, answers_csv(questionnaire, rows))
     assert response.status_code == 400
-    assert "Linje 2: Filen indeholder et usynligt kontroltegn (NUL). Gem den som CSV UTF-8." in \
+    assert "Linje 2: Filen indeholder et usynligt kontroltegn. Gem den som CSV UTF-8." in \
         html_text(response)
     assert count(db, Participant) == 0
 
@@ -184,5 +184,5 @@ def test_a_nul_in_an_imported_organisation_is_refused_with_its_path(app, db, run
     assert result.exit_code == 1
     for where in ("organisation.name", "levels[1].name_en",
                   "levels[0].teams[0].assessment.organisation"):
-        assert f"{where}: {NUL_PROBLEM}" in result.output
+        assert f"{where}: {CONTROL_PROBLEM}" in result.output
     assert (count(db, Organisation), count(db, Assessment)) == before

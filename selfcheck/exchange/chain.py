@@ -28,7 +28,7 @@ from selfcheck.core.chain import (
 from selfcheck.core.content import Questionnaire, document_hash
 from selfcheck.core.records import ChainData, ChainLevel
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD
-from selfcheck.exchange.problems import ExchangeError, Problem, _short
+from selfcheck.exchange.problems import ExchangeError, Problem, _short, drop_control_characters
 from selfcheck.exchange.team import schema_problems, snapshot_of
 
 FORMAT = "selfcheck-chain"
@@ -69,7 +69,7 @@ def export_chain(*, name: str, language: str, created_at: datetime,
             "lower": e.lower, "upper_score": _exact(e.upper_score),
             "lower_score": _exact(e.lower_score)} for e in result.expected],
     })
-    return document
+    return drop_control_characters(document)
 
 
 def _level(level: LevelResult, names: tuple[str, str, Sequence[str] | None]) -> dict[str, Any]:

@@ -11,7 +11,12 @@ from typing import Any
 
 from selfcheck.core.records import HistoryEntry, LevelData, OrganisationData
 from selfcheck.exchange import team as exchange
-from selfcheck.exchange.problems import ExchangeError, Problem, nul_problems
+from selfcheck.exchange.problems import (
+    ExchangeError,
+    Problem,
+    control_problems,
+    drop_control_characters,
+)
 from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS, ORGANISATION_MAX
 
 FORMAT = "selfcheck-organisation"
@@ -29,7 +34,7 @@ def export_organisation(organisation, history_of: Callable[[Any], Sequence[Histo
     carries its answers without names and without comments: enough to rebuild and report the
     chain. A team's full export comes from its own facilitator link.
     """
-    return {
+    return drop_control_characters({
         "format": FORMAT,
         "version": VERSION,
         "organisation": {"name": organisation.name, "language": organisation.language,
@@ -38,7 +43,7 @@ def export_organisation(organisation, history_of: Callable[[Any], Sequence[Histo
                     "teams": [_without_names(exchange.export_assessment(team, history_of(team)))
                               for team in level.teams]}
                    for level in organisation.levels],
-    }
+    })
 
 
 def _without_names(document: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +69,7 @@ def load_organisation_export(document: Any, *, trusted: bool = False) -> Organis
         problems.append(Problem(("organisation",), "organisation_meta",
                                 {"max": ORGANISATION_MAX}))
     elif not trusted:
-        problems += nul_problems(meta, ("organisation",))
+        problems += control_problems(meta, ("organisation",))
     raw_levels = document.get("levels")
     if not isinstance(raw_levels, list) or not 1 <= len(raw_levels) <= MAX_LEVELS:
         raise ExchangeError([*problems, Problem(("levels",), "levels_list", {"max": MAX_LEVELS})])
@@ -77,7 +82,7 @@ def load_organisation_export(document: Any, *, trusted: bool = False) -> Organis
             problems.append(Problem(path, "level_meta", {"max": LEVEL_NAME_MAX}))
             continue
         if not trusted:
-            problems += nul_problems({k: raw[k] for k in ("name_da", "name_en")}, path)
+            problems += control_problems({k: raw[k] for k in ("name_da", "name_en")}, path)
         team_count += len(raw["teams"])
         if team_count > MAX_TEAMS:
             raise ExchangeError([*problems, Problem((*path, "teams"), "teams_max",

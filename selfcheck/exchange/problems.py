@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from selfcheck.limits import PROBLEMS_SHOWN
+from selfcheck.limits import PROBLEMS_SHOWN, has_control_character, without_control_characters
 
 Translate = Callable[[str], str]
 
@@ -113,8 +113,9 @@ MESSAGES: dict[str, str] = {
     "empty": N_("%(value)s should be non-empty"),
     "pattern": N_("%(value)s does not match %(pattern)s"),
     "schema": N_("%(message)s"),
-    "nul": N_("contains a NUL character (\\x00), which cannot be stored"),
-    "nul_key": N_("the key contains a NUL character (\\x00), which cannot be stored"),
+    "control_character": N_("contains an invisible control character, which cannot be stored"),
+    "control_character_key": N_("the key contains an invisible control character, which cannot be "
+                      "stored"),
     # An assessment's export: the rules a schema cannot say (exchange/team.py)
     "questionnaire": N_("%(reason)s"),
     "not_datetime": N_("%(value)s is not a date and time"),
@@ -155,7 +156,8 @@ MESSAGES: dict[str, str] = {
     "unreadable_json": N_("the file is not JSON we can read: %(error)s"),
     # Answers from another survey tool (exchange/tables.py read_answers_csv)
     "csv_not_utf8": N_("the file is not UTF-8 text (byte %(byte)s); save it as CSV UTF-8"),
-    "csv_nul": N_("the file contains a NUL character (\\x00); save it as CSV UTF-8"),
+    "csv_control": N_("the file contains an invisible control character; save it as CSV "
+                      "UTF-8"),
     "unreadable_csv": N_("the file is not CSV we can read: %(error)s"),
     "empty_file": N_("the file is empty"),
     "missing": N_("missing"),
@@ -205,7 +207,7 @@ MESSAGES: dict[str, str] = {
 }
 
 #: Kept for the tests and callers that name the NUL line.
-NUL_PROBLEM = MESSAGES["nul"]
+CONTROL_PROBLEM = MESSAGES["control_character"]
 
 _LINE = N_("Line %(number)s")
 _ROW = N_("Row %(number)s")
@@ -285,19 +287,33 @@ def keys(parts: Iterable[str | int]) -> tuple[str | int, ...]:
     return path or ("<document>",)
 
 
-def nul_problems(value: Any, parts: tuple = ()) -> list[Problem]:
-    """Every text (or key) in ``value`` that holds a NUL character, with its path."""
+def drop_control_characters(value: Any) -> Any:
+    """``value`` (a JSON document) with control characters dropped from every text and key:
+    what an export writes, so that text stored before forms refused them still reads back."""
     if isinstance(value, str):
-        return [Problem(keys(parts), "nul")] if "\x00" in value else []
+        return without_control_characters(value)
+    if isinstance(value, Mapping):
+        return {drop_control_characters(k): drop_control_characters(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [drop_control_characters(item) for item in value]
+    return value
+
+
+def control_problems(value: Any, parts: tuple = ()) -> list[Problem]:
+    """Every text (or key) in ``value`` that holds a control character (limits.py), with its
+    path."""
+    if isinstance(value, str):
+        return [Problem(keys(parts), "control_character")] if has_control_character(value) else []
     if isinstance(value, Mapping):
         problems = []
         for key, item in value.items():
-            if isinstance(key, str) and "\x00" in key:
-                problems.append(Problem(keys((*parts, key.replace(chr(0), "?"))), "nul_key"))
-            problems += nul_problems(item, (*parts, key))
+            if isinstance(key, str) and has_control_character(key):
+                problems.append(Problem(keys((*parts, without_control_characters(key))),
+                                        "control_character_key"))
+            problems += control_problems(item, (*parts, key))
         return problems
     if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in nul_problems(item, (*parts, i))]
+        return [p for i, item in enumerate(value) for p in control_problems(item, (*parts, i))]
     return []
 
 

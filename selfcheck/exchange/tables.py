@@ -25,7 +25,14 @@ from selfcheck.core.content import Questionnaire
 from selfcheck.core.exact import Number, Root, rounded
 from selfcheck.core.records import AssessmentData, MemberData
 from selfcheck.exchange.problems import Column, ExchangeError, Line, Problem, Row
-from selfcheck.limits import COMMENT_MAX, MEMBER_ID_MAX, MEMBERS_MAX, NAME_MAX
+from selfcheck.limits import (
+    COMMENT_MAX,
+    CONTROL_CHARACTERS,
+    MEMBER_ID_MAX,
+    MEMBERS_MAX,
+    NAME_MAX,
+    without_control_characters,
+)
 
 ANSWER_COLUMNS = ("member", "name", "submitted", "theme_id", "theme", "statement_id",
                   "statement", "reverse_worded", "answer", "answer_label")
@@ -51,6 +58,8 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, str):
+        value = without_control_characters(value)  # stored before forms refused them
     if _is_formula(value):
         return "'" + value
     return value
@@ -111,7 +120,8 @@ def _append_rows(sheet, columns: Sequence[str], rows: list[list[Any]]) -> None:
     """Header and rows, every text a text cell (never a formula), the header frozen."""
     sheet.append(list(columns))
     for row in rows:
-        sheet.append(row)
+        # openpyxl refuses control characters; drop those stored before forms refused them
+        sheet.append([without_control_characters(v) if isinstance(v, str) else v for v in row])
         for cell in sheet[sheet.max_row]:
             if _is_formula(cell.value):
                 cell.data_type = "s"  # text, never a formula
@@ -166,9 +176,10 @@ def read_answers_csv(raw: bytes, questionnaire: Questionnaire) -> list[MemberDat
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExchangeError.one("csv_not_utf8", byte=exc.start) from None
-    if "\x00" in text:  # no database column can hold it (PostgreSQL refuses the row)
-        number = text.count("\n", 0, text.index("\x00")) + 1
-        raise ExchangeError.one("csv_nul", (Line(number),))
+    control = CONTROL_CHARACTERS.search(text)  # stored nowhere (limits.py)
+    if control:
+        number = text.count("\n", 0, control.start()) + 1
+        raise ExchangeError.one("csv_control", (Line(number),))
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

@@ -28,8 +28,9 @@ from selfcheck.exchange.problems import (
     Problem,
     _clip,
     _short,
+    control_problems,
+    drop_control_characters,
     keys,
-    nul_problems,
 )
 from selfcheck.resources import resource_path
 
@@ -117,7 +118,7 @@ def export_assessment(assessment, history: Sequence[HistoryEntry] = (),
     }
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat()
-    return document
+    return drop_control_characters(document)
 
 
 def dumps(document: Mapping[str, Any]) -> str:
@@ -223,7 +224,8 @@ def schema_problems(document: Any, schema: str = "docs/export-schema.json") -> l
     store it, and PostgreSQL refuses the whole row.
     """
     return [Problem(keys(error.absolute_path), *_describe(error))
-            for error in _schema_validator(schema).iter_errors(document)] + nul_problems(document)
+            for error in _schema_validator(schema).iter_errors(document)
+            ] + control_problems(document)
 
 
 REQUIRED = " is a required property"  # how jsonschema names the missing key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -32,6 +33,10 @@ EXPLANATIONS = {
 
 def render_error(code: int, description: str | None):
     title = TITLES.get(code, TITLES[400])()
+    if request_ctx.url_adapter is None:
+        # The request's Host is not one of SELFCHECK_ALLOWED_HOSTS: no address can be built
+        # for it, so the page is one line of text, with no links.
+        return f"{code} {title}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
     explanation = EXPLANATIONS.get(code, lambda: None)()
     if code == 429 and request.blueprint == "auth":
         explanation = _("Too many failed attempts to log in. Wait a few minutes and try again, "

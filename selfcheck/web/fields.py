@@ -1,7 +1,7 @@
 """Form parts every area uses (WTForms via Flask-WTF, so every POST carries a CSRF token).
 
 Every stored text field uses :class:`StorableText` (or :func:`max_length`): the same
-limits as the JSON and CSV imports (limits.py), and no NUL character.
+limits as the JSON and CSV imports (limits.py), and no control character.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from selfcheck.core.content import LANGUAGES
+from selfcheck.limits import has_control_character
 from selfcheck.services.accounts.users import EMAIL_MAX, normalise_email
 
 
@@ -40,17 +41,19 @@ def team_answers_field() -> RadioField:
 
 
 class StorableText(Length):
-    """At most ``max`` characters and no NUL character: what every database column can hold.
+    """At most ``max`` characters and no control character (limits.CONTROL_CHARACTERS):
+    what every database column and every export can hold.
 
-    SQLite stores a NUL ("\\x00") silently; PostgreSQL refuses the whole row. Refusing it
-    here, with the field's own message, keeps the two databases alike and gives the user
-    a form to correct instead of an error page. Use it (or ``max_length``) on every text
-    field whose value is stored.
+    SQLite stores a NUL ("\\x00") silently; PostgreSQL refuses the whole row, and openpyxl
+    refuses the other control characters in a spreadsheet. Refusing them here, with the
+    field's own message, keeps the two databases alike and gives the user a form to correct
+    instead of an error page. Use it (or ``max_length``) on every text field whose value is
+    stored.
     """
 
     def __call__(self, form, field):
-        if isinstance(field.data, str) and "\x00" in field.data:
-            raise ValidationError(_l("Remove the invisible control character (NUL) from the "
+        if isinstance(field.data, str) and has_control_character(field.data):
+            raise ValidationError(_l("Remove the invisible control characters from the "
                                      "text."))
         super().__call__(form, field)
 

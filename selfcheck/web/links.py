@@ -19,6 +19,24 @@ def public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def mail_links_are_safe() -> bool:
+    """Whether a link in an e-mail can be built without trusting the request's Host header.
+
+    Anyone can send any Host: a reset link built from it would send the victim's token to
+    the sender's server (reset-link poisoning). So links in e-mails need the public address
+    (``SELFCHECK_PUBLIC_URL``), or a Host that Flask checked against
+    ``SELFCHECK_ALLOWED_HOSTS`` (TRUSTED_HOSTS). Without either, no such mail is sent, and
+    the operator is told why, once per process."""
+    if current_app.config.get("PUBLIC_URL") or current_app.config.get("TRUSTED_HOSTS"):
+        return True
+    if not current_app.extensions.get("selfcheck_mail_links_warned"):
+        current_app.extensions["selfcheck_mail_links_warned"] = True
+        current_app.logger.error(
+            "No e-mail with a link is sent: set SELFCHECK_PUBLIC_URL (the address members "
+            "use) or SELFCHECK_ALLOWED_HOSTS, so links are never built from a request's Host")
+    return False
+
+
 def join_details(assessment, facilitator_token: str | None) -> tuple[str | None, str | None]:
     """The join link and the join code as shown ("ACEF 3489"), derived from the real
     facilitator token; (None, None) when it cannot be read (guards.Opened.token)."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selfcheck.limits import ORGANISATION_MAX
+from selfcheck.limits import ORGANISATION_MAX, has_control_character
 from selfcheck.models import (
     Access,
     Account,
@@ -92,6 +92,10 @@ def clean_logo(raw: bytes) -> Logo:
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise LogoError("broken") from None
     picture.thumbnail(STORED_SIZE)
+    # Only the pixels go on: a new image from the raw bytes carries no ``info`` (Pillow
+    # writes a JPEG's comment, EXIF and ICC profile back from it), so nothing of the file's
+    # metadata, such as a comment holding <script>, is stored.
+    picture = Image.frombytes(picture.mode, picture.size, picture.tobytes())
     out = io.BytesIO()
     if kind == "JPEG" and not has_alpha:
         picture.save(out, format="JPEG", quality=90)
@@ -106,7 +110,7 @@ def save_branding(session: Session, owner: Account | Organisation, name: str,
                   logo: Logo | None, remove_logo: bool = False) -> Branding:
     """Set the name and (if given) the logo; one commit."""
     name = name.strip()
-    if len(name) > ORGANISATION_MAX or "\x00" in name:
+    if len(name) > ORGANISATION_MAX or has_control_character(name):
         raise LogoError("name")
     branding = owner.branding
     if branding is None:

@@ -14,9 +14,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from selfcheck.exchange.problems import Problem
+from selfcheck.limits import has_control_character
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
+#: zxcvbn refuses (ValueError) to estimate a longer password; a longer one is judged by its
+#: first 72 characters, which must hold the strength on their own.
+ESTIMATED_LENGTH = 72
 
 #: Words a Danish leadership team's password is often built from, beside zxcvbn's own lists.
 DANISH_WORDS = (
@@ -45,16 +49,20 @@ def password_problem(password: str, email: str = "") -> Problem | None:
         return _problem("too_short", min=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
         return _problem("too_long", max=PASSWORD_MAX)
-    if "\x00" in password:
+    if has_control_character(password):
         return _problem("control")
     lowered = password.lower()
     if lowered in common_passwords():
         return _problem("common")
+    if email and lowered.strip() == email.lower():
+        return _problem("guessable")  # the one thing everybody near the account knows
     from zxcvbn import zxcvbn
 
     hints = [*DANISH_WORDS, *[part for part in email.lower().replace("@", ".").split(".")
                               if len(part) >= 3]]
-    if zxcvbn(password[:100], user_inputs=hints)["score"] < 3:
+    if email:
+        hints.append(email.lower())
+    if zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=hints)["score"] < 3:
         return _problem("guessable")
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,14 +25,24 @@ from selfcheck.services.accounts.passwords import (
 )
 
 EMAIL_MAX = 254
+#: Unicode categories that show nothing: controls, format characters (zero-width, bidi),
+#: surrogates, private use, unassigned, and separators other than the plain space.
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
 #: Good enough to catch typing mistakes; the address is only ever an identifier here.
 _EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f.]+(\.[^@\s\x00-\x1f.]+)+")
 
 
 def normalise_email(typed: str) -> str | None:
-    """The address as stored (trimmed, lower case), or None if it cannot be one."""
-    email = (typed or "").strip().lower()
+    """The address as stored (trimmed, NFC, lower case), or None if it cannot be one.
+
+    NFC makes the two spellings of "å" (one character, or "a" and a ring) one address, so
+    nobody can open a second account that looks identical. An invisible character (a
+    control or format character such as a zero-width space or a right-to-left override)
+    is refused: it makes an address that looks like another one."""
+    email = unicodedata.normalize("NFC", (typed or "").strip()).lower()
     if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        return None
+    if any(unicodedata.category(character) in INVISIBLE for character in email):
         return None
     return email
 

@@ -15,6 +15,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -37,6 +38,7 @@ from selfcheck.web.auth.forms import (
     SignupForm,
 )
 from selfcheck.web.guards import current_account, safe_next
+from selfcheck.web.links import mail_links_are_safe, public_url
 from selfcheck.web.workspace.forms import branding_form_for, save_branding_form
 
 bp = Blueprint("auth", __name__)
@@ -77,6 +79,16 @@ def _failed_login(response) -> bool:
 
 def _account_key() -> str:
     return "login:" + (users.normalise_email(request.form.get("email", "")) or "-")
+
+
+def _current_password_key() -> str:
+    """Guesses at the current password on the account page count for the account, as
+    failed logins do: a stolen session must not become a way to guess the password."""
+    return f"current-password:{current_account().id}"
+
+
+def _wrong_current_password(_response) -> bool:
+    return bool(g.get("wrong_current_password"))
 
 
 def _start_session(account) -> None:
@@ -139,12 +151,15 @@ def logout():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@limiter.limit(LOGIN_PER_ACCOUNT, key_func=_current_password_key,
+               deduct_when=_wrong_current_password, methods=["POST"])
 def account():
     """The account page: change the password, log out everywhere, branding."""
     form = PasswordChangeForm()
     account = current_account()
     if form.validate_on_submit():
         if users.authenticate(get_session(), account.email, form.current.data) is None:
+            g.wrong_current_password = True
             form.current.errors = [_("The current password is wrong.")]
         else:
             try:
@@ -179,15 +194,13 @@ def logout_everywhere():
 @limiter.limit(RESET_REQUESTS, methods=["POST"])
 def forgot():
     """Ask for a reset link by e-mail; the answer is the same whether the address exists."""
-    if not current_app.config.get("SMTP_URL"):
+    if not current_app.config.get("SMTP_URL") or not mail_links_are_safe():
         return render_template("auth/forgot_admin.html"), 200
     form = ResetRequestForm()
     if form.validate_on_submit():
         account = users.find_by_email(get_session(), form.email.data)
         if account is not None:
             token = users.reset_token(account, current_app.config["SECRET_KEY"])
-            from selfcheck.web.links import public_url
-
             mail.send_reset(current_app.config["SMTP_URL"], current_app.config["MAIL_FROM"],
                             account.email, public_url("auth.reset", token=token))
         flash(_("If an account has that address, a link to choose a new password is on its "
