@@ -251,3 +251,61 @@ def test_a_jpeg_logos_comment_and_metadata_are_dropped(app, consultant):
     assert b"<script>" not in stored
     assert b"Exif" not in stored
     assert Image.open(io.BytesIO(stored)).size == (60, 30)
+
+
+# ------------------------------------------------- an organisation's link and its follow-up
+
+def test_a_follow_up_of_a_chain_needs_the_right_to_its_teams_and_grants_no_more(app, db):
+    from selfcheck.models import Access, Organisation
+
+    owner = Consultant(app, "ejer@example.dk").signup()
+    organisation_id, token = owner.create_organisation()
+    created = owner.form_post(f"/o/{token}/team-list", {
+        "teams": "Direktion; Direktionen", "list_answers": "named"}, page_url=f"/o/{token}")
+    assert created.status_code == 200
+    link_holder = Consultant(app, "link@example.dk").signup()
+    held = link_holder.form_post(f"/o/{token}/hold", page_url=f"/o/{token}")
+    assert held.status_code == 302
+    by_account = f"/o/a{organisation_id}"
+    assert link_holder.client.get(by_account).status_code == 200
+    team = db.scalars(select(Assessment)).one()
+    assert link_holder.client.get(f"/f/a{team.id}").status_code == 404  # as designed
+
+    page = link_holder.client.get(by_account)
+    assert "Start en opfølgning af kæden" not in html_text(page)
+    refused = link_holder.client.post(f"{by_account}/follow-up", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert refused.status_code == 404
+    assert db.scalar(select(func.count()).select_from(Organisation)) == 1
+    assert db.scalar(select(func.count()).select_from(Assessment)) == 1
+
+    # The owner starts it: everybody keeps what they had on the round it follows.
+    started = owner.form_post(f"{by_account}/follow-up", page_url=by_account)
+    assert started.status_code == 302
+    new_round = db.scalars(select(Organisation).where(
+        Organisation.previous_id == organisation_id)).one()
+    roles = {(a.account.email, a.role, a.covers_teams) for a in db.scalars(
+        select(Access).where(Access.organisation_id == new_round.id))}
+    assert roles == {("ejer@example.dk", "owner", True), ("link@example.dk", "facilitator", False)}
+    new_team = db.scalars(select(Assessment).where(Assessment.previous_id == team.id)).one()
+    assert link_holder.client.get(f"/f/a{new_team.id}").status_code == 404
+    assert owner.client.get(f"/f/a{new_team.id}").status_code == 200
+
+
+def test_a_facilitator_who_starts_a_teams_follow_up_does_not_become_its_owner(app, db):
+    from selfcheck.models import Access
+
+    owner = Consultant(app, "ejer@example.dk").signup()
+    assessment_id, _token = owner.create_assessment()
+    colleague = Consultant(app, "kollega@example.dk").signup()
+    shared = owner.form_post(f"/w/a/{assessment_id}/access",
+                             {"email": colleague.email, "role": "facilitator"})
+    assert shared.status_code == 302
+    page_url = f"/f/a{assessment_id}"
+    assert colleague.form_post(f"{page_url}/close", page_url=page_url).status_code == 302
+    started = colleague.form_post(f"{page_url}/follow-up", page_url=page_url)
+    assert started.status_code == 302
+    new = db.scalars(select(Assessment).where(Assessment.previous_id == assessment_id)).one()
+    roles = {(a.account.email, a.role) for a in db.scalars(
+        select(Access).where(Access.assessment_id == new.id))}
+    assert roles == {("ejer@example.dk", "owner"), ("kollega@example.dk", "facilitator")}

@@ -123,6 +123,30 @@ def hold(session: Session, target, account: Account, token: str, secret_key: str
     return _existing(session, account, target).role
 
 
+def carry_access(session: Session, previous, follow_up, caller: Account | None, token: str,
+                 secret_key: str) -> None:
+    """Give a follow-up round the access its previous round had, and no more.
+
+    Everyone with access to ``previous`` keeps the same role on ``follow_up`` (the owner
+    stays the owner whoever pressed the button), and an organisation's access opens the new
+    teams only where it opened the old ones. A follow-up never grants more than its caller
+    had: a caller without an account's access on the previous round opened it by its link,
+    which opens everything, and holds the new round as ``hold`` gives it. One commit."""
+    rows = access_rows(session, previous)
+    for row in rows:
+        _grant(session, follow_up, row.account, row.role, covers_teams=row.covers_teams)
+    if caller is not None and not any(row.account_id == caller.id for row in rows):
+        hold(session, follow_up, caller, token, secret_key, created=True)
+        return
+    if rows:
+        sealed = seal(token, secret_key)
+        if isinstance(follow_up, Organisation):
+            follow_up.token_sealed = sealed
+        else:
+            follow_up.facilitator_token_sealed = sealed
+    session.commit()
+
+
 # ---------------------------------------------------------------------------- invitations
 
 def invite(session: Session, target, role: str, created_by: Account) -> str:

@@ -35,12 +35,19 @@ from selfcheck.report import team as report
 from selfcheck.report.cache import ReportCache
 from selfcheck.services import assessments, exports, history
 from selfcheck.services import results as result_service
+from selfcheck.services.accounts import sharing
 from selfcheck.services.accounts.branding import brand_for_assessment
 from selfcheck.web import qr
 from selfcheck.web.context import current_document
 from selfcheck.web.downloads import PDF, attachment
 from selfcheck.web.fields import EmptyForm, UploadForm
-from selfcheck.web.guards import login_first, prefix_facilitator_pages, requires_open, row_only
+from selfcheck.web.guards import (
+    current_account,
+    login_first,
+    prefix_facilitator_pages,
+    requires_open,
+    row_only,
+)
 from selfcheck.web.links import (
     invitation_text,
     join_details,
@@ -49,7 +56,6 @@ from selfcheck.web.links import (
     short_code_address,
 )
 from selfcheck.web.workspace.routes import (
-    hold_if_logged_in,
     hold_link,
     role_name,
     workspace_panel,
@@ -202,7 +208,8 @@ def new_member_link(member_id: int):
 def follow_up():
     """Start the next assessment of the same team; its page shows the progress."""
     new, links = assessments.start_follow_up(get_session(), g.assessment, current_document())
-    hold_if_logged_in(new, links.facilitator_token)
+    sharing.carry_access(get_session(), g.assessment, new, current_account(),
+                         links.facilitator_token, current_app.config["SECRET_KEY"])
     flash(_("The follow-up is ready. Send the new join link to the team, and keep the new "
             "facilitator link."), "success")
     return redirect(url_for("facilitate.results", token=links.facilitator_token))

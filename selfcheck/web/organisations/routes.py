@@ -39,12 +39,12 @@ from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
 from selfcheck.services import exports, organisations
 from selfcheck.services import results as result_service
-from selfcheck.services.accounts import access
+from selfcheck.services.accounts import access, sharing
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
 from selfcheck.web.downloads import PDF, attachment
 from selfcheck.web.fields import EmptyForm
-from selfcheck.web.guards import login_first, open_organisation, view_of
+from selfcheck.web.guards import current_account, login_first, open_organisation, view_of
 from selfcheck.web.links import public_url
 from selfcheck.web.organisations.forms import LevelForm, OrganisationForm, TeamForm, TeamListForm
 from selfcheck.web.workspace.routes import (
@@ -154,6 +154,7 @@ def _page(*, team_form=None, list_form=None, rename: Rename | None = None,
         organisation_url=None if g.opened.by_account else public_url("organisation.page"),
         workspace=workspace_panel(organisation, g.opened),
         team_pages=team_pages_for(organisation),
+        can_follow_up=_opens_teams(),
         level_names=level_names,
         participation=participation,
         band_of=lambda score: band_for(score, questionnaire.bands),
@@ -305,13 +306,25 @@ def follow_up():
     """Start the next round for the whole chain; answering closes on this one."""
     if not EmptyForm().validate_on_submit():
         abort(400, description=_("The form's security check failed. Reload the page."))
+    if not _opens_teams():
+        abort(404)  # the teams' pages answer 404 to this visitor too
     new, token = organisations.start_follow_up(get_session(), g.organisation,
                                                g.organisation_token, current_document())
-    hold_if_logged_in(new, token)
+    sharing.carry_access(get_session(), g.organisation, new, current_account(), token,
+                         current_app.config["SECRET_KEY"])
     flash(_("The follow-up of the whole chain is ready: every team has a new self-assessment "
             "that follows up its own. Save this organisation's new link, and send the teams "
             "their new join links and codes."), "success")
     return redirect(url_for("organisation.page", token=token))
+
+
+def _opens_teams() -> bool:
+    """Whether this visitor may open the teams' pages: by the organisation's own link, or
+    by an account's access that covers the teams. Starting a follow-up of the chain needs
+    the same right, because the new round's teams are opened by whoever starts it."""
+    if not g.opened.by_account:
+        return True
+    return sharing.covers_teams(get_session(), current_account(), g.organisation)
 
 
 def _links_file(kind: str, rows: list[list[str]], *, secrets: bool, suffix: str):
