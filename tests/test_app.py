@@ -47,3 +47,31 @@ def test_front_page_follows_accept_language(client):
     assert '<html lang="en">' in html
     assert "When management by objectives works" in html
     assert "Everyone knows the goals and their purpose" in html
+
+
+# ------------------------------------------------------------------------------ /healthz
+
+def test_healthz_answers_200_while_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "ok\n"
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_healthz_answers_503_with_one_word_when_the_database_does_not(app, tmp_path):
+    from sqlalchemy import create_engine
+
+    working = app.extensions["db_engine"]
+    app.extensions["db_engine"] = create_engine(f"sqlite:///{tmp_path}/missing/folder/db.sqlite")
+    try:
+        response = app.test_client().get("/healthz")
+    finally:
+        app.extensions["db_engine"] = working
+    assert response.status_code == 503
+    assert response.get_data(as_text=True) == "unavailable\n"
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_healthz_is_never_rate_limited(client):
+    assert {client.get("/healthz").status_code for _ in range(60)} == {200}

@@ -260,3 +260,14 @@ def test_two_instances_behind_nginx_lose_nothing_and_share_sessions_cache_and_co
     counters = redis_client.Redis.from_url(hosted["redis"].url)
     assert list(counters.scan_iter("*code.enter*"))
     counters.close()
+
+
+def test_healthz_answers_through_nginx_and_on_each_instance(hosted):
+    import httpx
+
+    nginx = hosted["nginx"]
+    tls = ssl.create_default_context(cafile=str(nginx.certificate))
+    for url in [f"{nginx.url}/healthz", *(f"{i.url}/healthz" for i in hosted["instances"])]:
+        response = httpx.get(url, verify=tls, timeout=30)
+        assert (response.status_code, response.text) == (200, "ok\n")
+        assert "set-cookie" not in response.headers

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from selfcheck.web import errors
+    from selfcheck.web import errors, health
     from selfcheck.web.answer import routes as answer
     from selfcheck.web.auth import routes as auth
     from selfcheck.web.facilitate import routes as facilitate
@@ -16,7 +16,8 @@ def init_app(app: Flask) -> None:
     from selfcheck.web.workspace import routes as workspace
 
     auth.init_app(app)
-    for module in (start, answer, facilitate, workshop, organisations, errors, auth, workspace):
+    for module in (start, answer, facilitate, workshop, organisations, errors, auth, workspace,
+                   health):
         app.register_blueprint(module.bp)
     app.register_blueprint(answer.code_bp)
     app.register_blueprint(organisations.org)
