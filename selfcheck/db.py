@@ -82,6 +82,14 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def known_revisions(url: str) -> set[str]:
+    """Every schema revision this version's migrations know (a restore refuses others)."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in
+            ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
+
+
 def schema_is_current(engine: Engine) -> bool:
     """Whether the database is at the newest migration (the CLI checks before it writes)."""
     from alembic.runtime.migration import MigrationContext

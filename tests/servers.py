@@ -114,6 +114,14 @@ class PostgresServer:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
 
+    def libpq_url(self, database: str) -> str:
+        """The address as pg_dump and pg_restore take it."""
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def binary(self, name: str) -> str:
+        """A client program of this server's version (pg_dump, pg_restore …)."""
+        return str(self.bin / name)
+
     def execute(self, sql: str) -> None:
         """Run one statement outside a transaction (CREATE/DROP DATABASE need that)."""
         import psycopg

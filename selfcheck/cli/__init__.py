@@ -32,5 +32,6 @@ def main() -> None:
 for command in (content.check_command, serve.serve_command, data.db_group, data.demo_command,
                 data.export_command, data.export_organisation_command, data.import_command,
                 data.chain_report_command,
-                data.report_command, data.purge_command, accounts.user_group):
+                data.report_command, data.purge_command, data.backup_command,
+                data.restore_command, accounts.user_group):
     main.add_command(command)

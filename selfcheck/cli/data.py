@@ -273,3 +273,43 @@ def purge_command(days: int | None) -> None:
                f"organisation(s) closed more than {days} days ago: {done.members} member(s), "
                f"{done.answers} answer(s), {done.comments} comment(s), {done.actions} "
                f"action(s), {done.pdfs} saved PDF(s).")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Write a consistent copy of the embedded SQLite database to FILE, while the app serves.
+
+    SQLite's online backup API, never a file copy. Rendered PDFs are not included: they are
+    rebuilt on demand. With PostgreSQL, use pg_dump (README, Backups)."""
+    from selfcheck import backup
+
+    try:
+        database = backup.sqlite_path(current_app.config["DATABASE_URL"])
+        size = backup.backup(database, file)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backed up {database} to {file} ({size // 1024} KiB)")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Replace the embedded SQLite database with the backup FILE.
+
+    Refused while selfcheck serve uses the database, and for a file that is not a selfcheck
+    database or comes from a newer version. An older backup is upgraded after the restore."""
+    from selfcheck import backup
+    from selfcheck.db import known_revisions, upgrade_database
+
+    url = current_app.config["DATABASE_URL"]
+    try:
+        database = backup.sqlite_path(url)
+        backup.restore(file, database, known_revisions(url))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    current_app.extensions["db_engine"].dispose()
+    upgrade_database(url)
+    click.echo(f"Restored {file} into {database}")

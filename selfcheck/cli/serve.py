@@ -47,7 +47,9 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
         sys.exit(1)
     # A bad setting (a database server without a shared secret key …) is one line here,
     # before gunicorn starts workers that would each fail to boot.
-    create_command_app().extensions["db_engine"].dispose()
+    app = create_command_app()
+    app.extensions["db_engine"].dispose()
+    database_url = app.config["DATABASE_URL"]
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -77,7 +79,16 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 
     for line in _addresses(host, port):
         click.echo(line)
-    Server().run()
+    from contextlib import nullcontext
+
+    from selfcheck import backup
+    from selfcheck.config import is_server
+
+    # While it serves, the embedded database is "in use": `selfcheck restore` refuses to
+    # replace it (backup.py). The workers inherit the lock with the file.
+    with nullcontext() if is_server(database_url) else \
+            backup.in_use(backup.sqlite_path(database_url)):
+        Server().run()
 
 
 def _addresses(host: str, port: int) -> list[str]:
