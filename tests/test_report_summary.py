@@ -167,7 +167,7 @@ def test_a_team_of_one(demo):
     text = flat(pdf)
     result = result_of(one)
     assert f"Samlet score {format_score(result.overall, 'da')} af 5" in as_read(pdf)
-    assert "1 af 1 medlemmer har svaret." in text
+    assert "1 af 1 medlem har svaret." in text
     assert "Kun ét medlem har svaret, så der er ingen spredning at vise." in text
     assert "aftalt (" not in text
 
@@ -178,7 +178,7 @@ def test_a_team_with_no_answers_yet(demo):
         dataclasses.replace(m, submitted=False) for m in data.members), decisions=(),
         actions=(), history=())
     pdf = summary.render_team_summary(empty, "da", DAY)
-    assert len(pages(pdf)) == 2
+    assert len(pages(pdf)) == 1  # with nothing to score, what comes next follows on page 1
     text = flat(pdf)
     assert "Ingen har sendt svar endnu." in text
     assert "0 af 12 medlemmer har svaret." in text
@@ -192,7 +192,7 @@ def test_an_anonymous_team_under_the_threshold_shows_no_scores(demo):
         dataclasses.replace(m, name=None) for m in data.submitted_members[:2]))
     assert not scoring.distributions_visible(True, 2)
     pdf = summary.render_team_summary(two, "da", DAY)
-    assert len(pages(pdf)) == 2
+    assert len(pages(pdf)) == 1
     text = flat(pdf)
     assert "resultaterne først, når mindst 3 medlemmer har sendt deres svar" in text
     assert "Samlet score" not in text and "medlemmernes scorer" not in text
@@ -240,6 +240,33 @@ def test_the_worst_case_still_fits_on_two_pages(demo, lang, caplog):
                "en": "… The whole conclusion is in the full report."}[lang]
     assert pointer in as_read(pdf)
     assert "4,5 af 5 aftalt" in text if lang == "da" else "4.5 of 5 agreed" in text
+
+
+def test_an_anonymous_worst_case_keeps_to_two_pages(demo, caplog):
+    """Without scores page 2 follows on page 1; texts too long for that are laid out again
+    as the two-page layout, the conclusion cut with its pointer."""
+    data = worst_case(demo["team"])
+    lines = "\n".join(f"Punkt {i}." for i in range(600))  # a conclusion of many short lines
+    anonymous = dataclasses.replace(data, anonymous=True, members=tuple(
+        dataclasses.replace(m, name=None) for m in data.submitted_members[:2]),
+        report=ReportTexts(conclusion=lines[:REPORT_TEXT_MAX]))
+    pdf = summary.render_team_summary(anonymous, "da", DAY)
+    assert len(pages(pdf)) == 2
+    assert not [r for r in caplog.records if r.name == summary.__name__]
+    text = as_read(pdf)
+    assert "Punkt 0." in text and "… Hele vurderingen står i den fulde rapport." in text
+    assert "Punkt 599." not in text
+    assert scores_in(flat(pdf)) == []
+
+
+def test_a_conclusion_of_many_lines_is_cut_on_page_2(demo):
+    lines = "\n".join(f"Linje {i}." for i in range(700))
+    data = dataclasses.replace(demo["team"], report=ReportTexts(conclusion=lines))
+    pdf = summary.render_team_summary(data, "en", DAY)
+    assert len(pages(pdf)) == 2
+    text = as_read(pdf)
+    assert "Linje 0." in text and "Linje 699." not in text
+    assert "… The whole conclusion is in the full report." in text
 
 
 def test_the_three_most_important_actions_are_chosen_by_status_due_date_and_order():

@@ -10,7 +10,9 @@ Two pages is a hard rule. Page 1 holds the numbers; page 2 (``.page-2`` in summa
 ``continue: discard``) what comes next, with the consultant's conclusion last: a conclusion
 that does not fit is cut at the end of page 2, its last line ending in "…" and a pointer to
 the full report (``block-ellipsis``). Only a page 1 that runs over (content far beyond the six
-themes it is made for) makes a second, compact layout; see :func:`_two_pages`.
+themes it is made for) makes a second, compact layout; see :func:`_two_pages`. A team without
+scores to show has a short page 1, so page 2 follows on from it (``.flowing``), and the
+compact layout is the two-page one.
 """
 
 from __future__ import annotations
