@@ -340,3 +340,14 @@ def test_the_chain_worst_case_fits_on_two_pages(demo):
     pdf = summary.render_chain_summary(long, "da", DAY)
     assert len(pages(pdf)) == 2
     assert "… Hele vurderingen står i den fulde rapport." in flat(pdf)
+
+
+def test_the_summary_carries_the_brand_like_the_full_report(demo):
+    from selfcheck.services.accounts.branding import Brand
+
+    brand = Brand(f"Konsulenthuset {HOSTILE}", None)
+    team = summary.render_team_summary(demo["team"], "da", DAY, brand)
+    assert f"Udarbejdet af Konsulenthuset {HOSTILE}" in flat(team)
+    assert PdfReader(io.BytesIO(team)).metadata.author == f"Konsulenthuset {HOSTILE}"
+    chain = summary.render_chain_summary(demo["chain"], "da", DAY, brand)
+    assert f"Udarbejdet af Konsulenthuset {HOSTILE}" in flat(chain)
