@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import logging
 import re
 import shutil
 import subprocess
@@ -27,6 +28,15 @@ from .conftest import QUESTIONS_FILE
 
 DAY = date(2026, 12, 4)
 HOSTILE = "<script>&]]>"
+
+
+@pytest.fixture(autouse=True)
+def no_weasyprint_warnings(caplog):
+    """Every summary renders without a WeasyPrint warning: each CSS property it uses
+    (``continue``, ``block-ellipsis``, ``line-clamp``) is one WeasyPrint knows."""
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    yield
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
 
 
 @pytest.fixture(scope="module")
@@ -351,3 +361,23 @@ def test_the_summary_carries_the_brand_like_the_full_report(demo):
     assert PdfReader(io.BytesIO(team)).metadata.author == f"Konsulenthuset {HOSTILE}"
     chain = summary.render_chain_summary(demo["chain"], "da", DAY, brand)
     assert f"Udarbejdet af Konsulenthuset {HOSTILE}" in flat(chain)
+
+
+def test_the_chain_summary_prints_expected_differences():
+    from selfcheck.exchange import chain as chain_json
+
+    from .test_chain_export import DOCUMENT
+
+    chain = chain_json.load_chain_export(DOCUMENT)
+    (expected,) = chain.result.expected
+    q = chain.questionnaire
+    pdf = summary.render_chain_summary(chain, "en", DAY)
+    assert len(pages(pdf)) == 2
+    text = flat(pdf)
+    statement = q.question(expected.question_id).text.en.rstrip(".")
+    assert (f"the statement “{statement}”: Executive board "
+            f"{format_score(expected.upper_score, 'en')}, Institution managers "
+            f"{format_score(expected.lower_score, 'en')}. Expected, so not a break.") in text
+    assert "Differences the source leads us to expect" in text
+    assert "Not in the comparison: Dagtilbud (Institution managers, too few anonymous " \
+           "answers)." in text
