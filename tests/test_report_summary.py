@@ -381,3 +381,18 @@ def test_the_chain_summary_prints_expected_differences():
     assert "Differences the source leads us to expect" in text
     assert "Not in the comparison: Dagtilbud (Institution managers, too few anonymous " \
            "answers)." in text
+
+
+def test_a_layout_that_runs_over_even_when_compact_prints_two_pages(caplog):
+    """The last resort of summary._two_pages: never more than two pages, and a warning."""
+    laid_out = []
+
+    def html(compact):
+        laid_out.append(compact)
+        return '<html lang="da"><head><title>T</title></head><body>' + "<p>x</p>" * 400
+
+    reader = PdfReader(io.BytesIO(summary._two_pages(html)))
+    assert laid_out == [False, True]
+    assert len(reader.pages) == 2 and "/StructTreeRoot" in reader.trailer["/Root"]
+    assert [r.getMessage() for r in caplog.records if r.name == summary.__name__] == [
+        "the summary ran to 15 pages; printing the first 2"]
