@@ -396,3 +396,43 @@ def test_a_layout_that_runs_over_even_when_compact_prints_two_pages(caplog):
     assert len(reader.pages) == 2 and "/StructTreeRoot" in reader.trailer["/Root"]
     assert [r.getMessage() for r in caplog.records if r.name == summary.__name__] == [
         "the summary ran to 15 pages; printing the first 2"]
+
+
+# --------------------------------------------------------------------------- downloads
+
+def test_the_summary_downloads_from_the_facilitator_page_and_is_cached(app, facilitator,
+                                                                       questionnaire):
+    from .conftest import Member, html_text
+
+    facilitator.create(answers="named")
+    for name, value in (("Anne", 4), ("Bo", 2)):
+        Member(app, facilitator.join_url()).join(name).answer_all(
+            questionnaire, {q.id: 6 - value if q.reverse else value
+                            for q in questionnaire.questions}).submit()
+    page = html_text(facilitator.results())
+    assert "Hent resumé (2 sider)" in page
+    first = facilitator.client.get(f"{facilitator.results_url}/summary.pdf")
+    assert first.status_code == 200
+    assert first.headers["X-Report-Cache"] == "miss"
+    assert first.headers["Content-Disposition"].endswith("-resume.pdf")
+    assert len(PdfReader(io.BytesIO(first.data)).pages) <= 2
+    assert "3,0 af 5" in as_read(first.data)  # the mean of 4 and 2
+    again = facilitator.client.get(f"{facilitator.results_url}/summary.pdf")
+    assert (again.headers["X-Report-Cache"], again.data) == ("hit", first.data)
+    full = facilitator.client.get(f"{facilitator.results_url}/report.pdf")
+    assert full.headers["X-Report-Cache"] == "miss"  # its own cache entry
+    assert full.data != first.data
+
+
+def test_the_chain_summary_downloads_from_the_organisation_page(app, consultant):
+    from .conftest import html_text
+
+    _number, token = consultant.create_organisation()
+    created = consultant.form_post(f"/o/{token}/team-list", {
+        "teams": "Direktion; Direktionen", "list_answers": "named"}, page_url=f"/o/{token}")
+    assert created.status_code == 200
+    response = consultant.client.get(f"/o/{token}/summary.pdf")
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF-")
+    assert len(PdfReader(io.BytesIO(response.data)).pages) <= 2
+    assert "Hent resumé (2 sider)" not in html_text(consultant.client.get(f"/o/{token}"))

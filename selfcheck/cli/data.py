@@ -200,14 +200,21 @@ def _read_export(file: Path, organisation_only: bool = False):
             from None
 
 
+#: What an offline report command writes (--kind): the full report or the two-page summary.
+KINDS = {"report": "", "summary": "_summary"}
+
+
 def _pdf_from_file(whose: str):
-    """The arguments of an offline report command: FILE, -o OUTPUT and --lang."""
+    """The arguments of an offline report command: FILE, -o OUTPUT, --kind and --lang."""
     def decorate(command):
         command = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
                                help=f"Language of the report (default: the {whose}'s).")(command)
+        command = click.option("--kind", type=click.Choice(tuple(KINDS)), default="report",
+                               show_default=True,
+                               help="The full report, or the two-page summary.")(command)
         command = click.option("-o", "--output", type=click.Path(dir_okay=False,
                                                                  path_type=Path),
-                               required=True, help="Where to write the PDF.")(command)
+                               required=True, help="Where to write the file.")(command)
         return click.argument("file", type=click.Path(exists=True, dir_okay=False,
                                                       path_type=Path))(command)
     return decorate
@@ -215,17 +222,19 @@ def _pdf_from_file(whose: str):
 
 @click.command("chain-report")
 @_pdf_from_file("organisation")
-def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
+def chain_report_command(file: Path, output: Path, kind: str, lang: str | None) -> None:
     """Build the leadership chain's PDF offline from an organisation's exported JSON file."""
     from datetime import date
 
     from selfcheck.report import chain as chain_report
+    from selfcheck.report import pool
 
     _document, data = _read_export(file, organisation_only=True)
     try:
         if isinstance(data, _organisation_data_class()):  # an export with answers
             data = chain_report.chain_data(data)
-        pdf = chain_report.render_pdf(data, lang or data.language, date.today())
+        pdf = pool.render("chain" + KINDS[kind], data, lang or data.language, date.today(), None,
+                          in_pool=False)
     except ExchangeError as exc:
         raise click.ClickException(f"{file}: " + "; ".join(lines(exc.problems))) from None
     output.write_bytes(pdf)
@@ -234,17 +243,18 @@ def chain_report_command(file: Path, output: Path, lang: str | None) -> None:
 
 @click.command("report")
 @_pdf_from_file("assessment")
-def report_command(file: Path, output: Path, lang: str | None) -> None:
+def report_command(file: Path, output: Path, kind: str, lang: str | None) -> None:
     """Build the PDF report offline from an exported JSON file."""
     from datetime import date
 
-    from selfcheck.report import team as report
+    from selfcheck.report import pool
 
     _document, data = _read_export(file)
     if isinstance(data, _organisation_data_class()):
         raise click.ClickException(f"{file}: an organisation's export; use `selfcheck "
                                    "chain-report`")
-    pdf = report.render_pdf(data, lang or data.language, date.today())
+    pdf = pool.render("team" + KINDS[kind], data, lang or data.language, date.today(), None,
+                      in_pool=False)
     output.write_bytes(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB)")
 

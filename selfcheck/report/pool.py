@@ -41,28 +41,37 @@ def warm() -> None:
     _executor().submit(_import_renderer)
 
 
-def _render_team(data: Any, lang: str, today: Any, brand: Any) -> bytes:
-    from selfcheck.report import team as report
+#: What can be rendered: a kind → (module, function), each taking (data, lang, today, brand).
+RENDERERS = {
+    "team": ("selfcheck.report.team", "render_pdf"),
+    "team_summary": ("selfcheck.report.summary", "render_team_summary"),
+    "chain": ("selfcheck.report.chain", "render_pdf"),
+    "chain_summary": ("selfcheck.report.summary", "render_chain_summary"),
+}
 
-    return report.render_pdf(data, lang, today, brand)
+
+def _render(kind: str, data: Any, lang: str, today: Any, brand: Any) -> bytes:
+    import importlib
+
+    module, function = RENDERERS[kind]
+    return getattr(importlib.import_module(module), function)(data, lang, today, brand)
 
 
-def _render_chain(data: Any, lang: str, today: Any, brand: Any) -> bytes:
-    from selfcheck.report import chain as chain_report
-
-    return chain_report.render_pdf(data, lang, today, brand=brand)
+def render(kind: str, data: Any, lang: str, today: Any, brand: Any, *, in_pool: bool) -> bytes:
+    """The document of ``kind`` (RENDERERS), in the helper process when ``in_pool``."""
+    return _run(_render, (kind, data, lang, today, brand), in_pool)
 
 
 def render_team_report(data: Any, lang: str, today: Any, brand: Any, *,
                        in_pool: bool) -> bytes:
     """The team's PDF (report.render_pdf), in the helper process when ``in_pool``."""
-    return _run(_render_team, (data, lang, today, brand), in_pool)
+    return render("team", data, lang, today, brand, in_pool=in_pool)
 
 
 def render_chain_report(data: Any, lang: str, today: Any, brand: Any, *,
                         in_pool: bool) -> bytes:
     """The chain's PDF (report/chain.render_pdf), likewise."""
-    return _run(_render_chain, (data, lang, today, brand), in_pool)
+    return render("chain", data, lang, today, brand, in_pool=in_pool)
 
 
 def _run(function, arguments: tuple, in_pool: bool) -> bytes:

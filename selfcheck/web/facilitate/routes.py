@@ -136,24 +136,43 @@ def participation():
 @row_only
 def report_pdf():
     """The PDF report in the page's language; rendered once, then served from the cache."""
+    return _report_download("team", report.filename)
+
+
+@bp.get("/summary.pdf")
+@row_only
+def summary_pdf():
+    """The two-page summary (report/summary.py), cached like the full report."""
+    return _report_download("team_summary", summary_filename)
+
+
+def summary_filename(organisation: str, team: str, today: date) -> str:
+    return report.filename(organisation, team, today).removesuffix(".pdf") + "-resume.pdf"
+
+
+def _report_download(kind: str, filename):
+    """A report of ``kind`` (report/pool.RENDERERS) of this assessment, in the page's language.
+
+    The revision changes with everything a report shows (revisions.py), so a cached download
+    needs no more than the lookup of the assessment."""
     assessment = g.assessment
     lang = str(get_locale())
     today = date.today()
     cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
-    # The revision changes with everything the report shows (revisions.py), so a cached
-    # download needs no more than the lookup of the assessment.
-    key = cache.key(cache.scope(assessment.id), f"revision {assessment.revision}", lang, today)
+    key = cache.key(cache.scope(assessment.id), f"{kind} revision {assessment.revision}",
+                    lang, today)
+
     def render() -> bytes:
         whole = assessments.load_whole(get_session(), assessment.id)
         brand = brand_for_assessment(get_session(), whole)
         # The app's own export, built just now: the schema check is for files from outside.
         data = exchange.load_export(exports.export_assessment(whole), trusted=True)
-        return render_pool.render_team_report(
-            data, lang, today, brand, in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
+        return render_pool.render(
+            kind, data, lang, today, brand,
+            in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
     pdf, hit = cache.get_or_render(key, render)
-    name = report.filename(assessment.organisation, assessment.team, today)
-    response = attachment(pdf, PDF, name)
+    response = attachment(pdf, PDF, filename(assessment.organisation, assessment.team, today))
     # Says whether this instance rendered the PDF or found it (perhaps another's) in the cache.
     response.headers["X-Report-Cache"] = "hit" if hit else "miss"
     return response

@@ -391,6 +391,18 @@ def report_pdf():
     return attachment(pdf, PDF, chain_report.filename(g.organisation.name, date.today()))
 
 
+@org.get("/summary.pdf")
+def summary_pdf():
+    """The chain's two-page summary (report/summary.py)."""
+    data = chain_json.load_chain_export(_export_document(), trusted=True)
+    pdf = render_pool.render(
+        "chain_summary", data, str(get_locale()), date.today(),
+        brand_for_organisation(get_session(), g.organisation),
+        in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
+    name = chain_report.filename(g.organisation.name, date.today()).removesuffix(".pdf")
+    return attachment(pdf, PDF, f"{name}-resume.pdf")
+
+
 @org.get("/export.json")
 def export():
     """The chain's comparison as shown on the page (exchange/chain.py): no member's answers,
