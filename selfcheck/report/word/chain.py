@@ -18,7 +18,7 @@ from selfcheck.report.word.pictures import rasterise, svg_of
 from selfcheck.report.word.texts import Words, words
 from selfcheck.report.word.writer import Column, WordWriter
 
-LEVEL_CHART_WIDTH = 12.0  # cm
+LEVEL_CHART_WIDTH = 9.0  # cm: the six charts on one page
 
 
 def render(data: ChainData, lang: str, today: date, brand: Any = None) -> bytes:
@@ -37,7 +37,7 @@ def render(data: ChainData, lang: str, today: date, brand: Any = None) -> bytes:
         _heatmap(writer, w, context)
     if texts.shows("themes"):
         _level_charts(writer, w, context)
-    parts.closing_words(writer, w, texts)
+    parts.closing_words(writer, w, texts, _("Reflections"))
     _method(writer, w, context)
     return writer.to_bytes()
 
@@ -231,7 +231,7 @@ def _level_alt(w: Words, context: dict[str, Any], theme_id: str) -> str:
 def _method(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
     _ = w._
     q = context["questionnaire"]
-    writer.heading(_("Method"), 1, new_page=True)
+    writer.heading(_("Method"), 1)
     writer.paragraph(_(
         "Each team answered the self-assessment on its own. A team's score for a theme is the "
         "mean of its members' scores; a level's score is the mean of its teams' scores, so "

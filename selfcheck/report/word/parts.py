@@ -39,24 +39,25 @@ def conclusion(writer: WordWriter, w: Words, texts: ReportTexts) -> None:
         writer.own_words(texts.conclusion)
 
 
-def closing_words(writer: WordWriter, w: Words, texts: ReportTexts) -> None:
-    """The team's reflections and the recommended next steps, after the themes."""
+def closing_words(writer: WordWriter, w: Words, texts: ReportTexts,
+                  reflections_heading: str) -> None:
+    """The reflections and the recommended next steps, after the themes."""
     _ = w._
     if texts.shows("reflections") and texts.has_reflections:
-        reflections(writer, w, texts.reflections)
+        reflections(writer, w, texts.reflections, reflections_heading)
     if texts.shows("next_steps") and texts.next_steps.strip():
-        writer.heading(_("Recommended next steps"), 1, new_page=not texts.has_reflections
-                       or not texts.shows("reflections"))
+        writer.heading(_("Recommended next steps"), 1)
         writer.own_words(texts.next_steps)
 
 
-def reflections(writer: WordWriter, w: Words, answers: Mapping[str, str]) -> None:
+def reflections(writer: WordWriter, w: Words, answers: Mapping[str, str],
+                heading: str) -> None:
     """The three questions of ledelsesevaluering.dk and the team's answers."""
     _ = w._
     questions = {"surprised": _("What surprised you positively?"),
                  "relevant": _("What is most relevant to you?"),
                  "learn_more": _("What do you want to learn more about?")}
-    writer.heading(_("The team's reflections"), 1, new_page=True)
+    writer.heading(heading, 1)
     for reflection_id in REFLECTION_IDS:
         answer = answers.get(reflection_id, "")
         if answer.strip():

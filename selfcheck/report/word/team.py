@@ -48,7 +48,7 @@ def render(data: AssessmentData, lang: str, today: date, brand: Any = None) -> b
         for number, theme_result in enumerate(context["result"].themes, 1):
             _theme(writer, w, context, number, theme_result,
                    charts.get(theme_result.theme_id), texts.shows("comments"))
-    parts.closing_words(writer, w, texts)
+    parts.closing_words(writer, w, texts, _("The team's reflections"))
     _method(writer, w, context)
     return writer.to_bytes()
 
@@ -94,7 +94,7 @@ def _summary(writer: WordWriter, w: Words, context: dict[str, Any], radar) -> No
                      w.ngettext("%(num)d member answered.", "%(num)d members answered.",
                                 r.respondents), size=12)
     if radar is not None:
-        writer.picture(radar, width=RADAR_WIDTH, centre=True, alt=_(
+        writer.picture(radar, width=RADAR_WIDTH, centre=True, keep_with_next=True, alt=_(
             "Radar chart of the team score per theme. The table below has the same numbers."))
     writer.heading(_("Results per theme"), 2)
     rows = []
@@ -286,7 +286,7 @@ def _theme(writer: WordWriter, w: Words, context: dict[str, Any], number: int, t
     _observation(writer, w, data, theme.id)
     writer.heading(_("Member scores"), 2)
     if distribution is not None:
-        writer.picture(distribution, width=DISTRIBUTION_WIDTH,
+        writer.picture(distribution, width=DISTRIBUTION_WIDTH, keep_with_next=True,
                        alt=_("Dot chart of the member scores; the numbers follow."))
     writer.paragraph(("muted", f"{_('Member scores:')} "
                                f"{'; '.join(score(s) for s in tr.member_scores)}."))

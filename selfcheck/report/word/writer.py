@@ -287,13 +287,14 @@ class WordWriter:
 
     # --- Pictures -------------------------------------------------------------------------
 
-    def picture(self, picture: Picture, *, width: float, alt: str,
-                centre: bool = False) -> None:
-        """A chart, ``width`` cm wide, with its alternative text."""
+    def picture(self, picture: Picture, *, width: float, alt: str, centre: bool = False,
+                keep_with_next: bool = False) -> None:
+        """A chart, ``width`` cm wide, with its alternative text; ``keep_with_next`` keeps
+        it on a page with the line under it."""
         paragraph = self.document.add_paragraph()
         if centre:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_with_next = keep_with_next
         self._add_picture(paragraph.add_run(), picture.png, width=Cm(width), alt=alt)
 
     @staticmethod
