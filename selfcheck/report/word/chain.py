@@ -150,16 +150,19 @@ def _heatmap(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
     # Six themes' names side by side need the width of a landscape page.
     writer.landscape()
     writer.heading(_("Levels and themes"), 1)
+    # The PDF colours a level's cell by its category; here the category is written under
+    # the score.
     writer.paragraph(_("Each level's score is the mean of its teams' scores; every team "
-                       "counts once. The colour shows the category of the level's score; the "
-                       "number is always printed."))
+                       "counts once. Under a level's score is its category."))
     theme_width = (writer.text_width - 5.0) / len(q.themes)
     columns = [Column(_("Level"), 5.0)] + [
         Column(f"{number}. {theme.title.get(lang)}", theme_width, True)
         for number, theme in enumerate(q.themes, 1)]
     rows: list[Any] = []
     notes: list[int] = []
+    levels: list[int] = []
     for level in result.levels:
+        levels.append(len(rows))
         counts = (w.ngettext("%(num)d team", "%(num)d teams", level.counted_teams) + ", " +
                   w.ngettext("%(num)d respondent", "%(num)d respondents", level.respondents))
         cells = [f"{names[level.index]}\n{counts}"]
@@ -189,7 +192,8 @@ def _heatmap(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
                 if "score" in hidden else
                 _("Fewer than %(count)d respondents on this level: its teams' scores are not "
                   "shown, to protect the members.", count=threshold))
-    writer.table(columns, rows, keep_together=False, size=8.5, notes=notes)
+    writer.table(columns, rows, keep_together=False, size=8.5, notes=notes,
+                 bold=levels)
     left_out = result.left_out()
     if left_out:
         writer.heading(_("Teams left out of the comparison"), 2)

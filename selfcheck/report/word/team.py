@@ -163,7 +163,7 @@ def _plan(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
                              w.status(a.status)) for a in groups[theme.id])
         writer.table([Column(_("Action"), 9.5), Column(_("Owner"), 3.2),
                       Column(_("Due date"), 2.5), Column(_("Status"), 1.8)], rows,
-                     keep_together=len(rows) <= 20, size=10)
+                     keep_together=len(rows) <= 20, size=11 if context["short_plan"] else 10)
         return
     writer.paragraph(_("No actions have been recorded yet.") + " " +
                      _("Write the team's actions here during the workshop."))
@@ -298,7 +298,7 @@ def _theme(writer: WordWriter, w: Words, context: dict[str, Any], number: int, t
             text += f" ({_('reverse-worded')})"
         rows.append((text, score(qr.mean), "–" if qr.min is None else str(qr.min),
                      "–" if qr.max is None else str(qr.max), str(qr.dont_know)))
-    writer.table([Column(_("Statement"), 10.6), Column(_("Mean"), 1.5, True),
+    writer.table([Column(_("Statement"), 10.0), Column(_("Mean"), 2.1, True),
                   Column(_("Lowest"), 1.6, True), Column(_("Highest"), 1.6, True),
                   Column(q.scale.dont_know.get(lang), 1.7, True)], rows)
     comments = context["comments"].get(theme.id, []) if with_comments else []
@@ -352,11 +352,10 @@ def _method(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
             (_("Scores"), " ".join((
                 _("A member's score for a theme is the weighted mean of their answers to its "
                   "statements."), weights,
+                # The PDF's sentence explains a percent the Word report does not print.
                 _("Reverse-worded statements count the other way round (%(total)d minus the "
                   "answer). The team score is the mean of the members' scores; the overall "
-                  "score is the mean of the team scores. Percent shows where a score lies "
-                  "between %(low)d (0 %%) and %(high)d (100 %%).",
-                  total=q.scale.min + q.scale.max, low=q.scale.min, high=q.scale.max),
+                  "score is the mean of the team scores.", total=q.scale.min + q.scale.max),
                 _("Where the team recorded an agreed score, the category, the suggestions and "
                   "the improvement areas follow the agreed score; the lists say “agreed” "
                   "beside it."),

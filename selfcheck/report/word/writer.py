@@ -234,11 +234,13 @@ class WordWriter:
     # --- Tables ---------------------------------------------------------------------------
 
     def table(self, columns: Sequence[Column], rows: Sequence[Sequence[str] | str], *,
-              keep_together: bool = True, size: float = 9, notes: Sequence[int] = ()):
+              keep_together: bool = True, size: float = 9, notes: Sequence[int] = (),
+              bold: Sequence[int] = ()):
         """A table with a header row; a row given as one string spans every column: a
         group heading in bold (the action plan's themes), or, at the indexes in ``notes``,
-        a note in grey. ``keep_together`` keeps a short table on one page, with the heading
-        above it."""
+        a note in grey. The rows at the indexes in ``bold`` are set in bold (the chain's
+        levels among their teams). ``keep_together`` keeps a short table on one page, with
+        the heading above it."""
         table = self.document.add_table(rows=1, cols=len(columns))
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -254,7 +256,7 @@ class WordWriter:
                            bold=index not in notes, muted=index in notes)
                 continue
             for cell, column, text in zip(cells, columns, row, strict=True):
-                self._cell(cell, text, column, size)
+                self._cell(cell, text, column, size, bold=index in bold)
         # Word reads the cells' widths, LibreOffice the grid's: both are set.
         for table_column, column in zip(table.columns, columns, strict=True):
             table_column.width = Cm(column.width)
@@ -274,7 +276,10 @@ class WordWriter:
     def _cell(cell, text: str, column: Column, size: float, bold: bool = False,
               muted: bool = False) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph.paragraph_format.space_after = Pt(1)
+        # A little air above and below: Table Grid's cells have none, and text touched the
+        # rules.
+        paragraph.paragraph_format.space_before = Pt(1.5)
+        paragraph.paragraph_format.space_after = Pt(1.5)
         paragraph.paragraph_format.line_spacing = 1.0
         if column.numeric:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
