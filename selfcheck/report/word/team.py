@@ -105,9 +105,9 @@ def _summary(writer: WordWriter, w: Words, context: dict[str, Any], radar) -> No
         rows.append((f"{number}. {q.theme(tr.theme_id).title.get(w.lang)}", score(tr.score),
                      score(tr.consensus), band,
                      f"{score(tr.min)}–{score(tr.max)}" if tr.n else "–", agreement))
-    writer.table([Column(_("Theme"), 6.2), Column(_("Score"), 1.6, True),
-                  Column(_("Agreed"), 1.7, True), Column(_("Category"), 3.1),
-                  Column(_("Lowest–highest"), 2.4, True), Column(_("Agreement"), 2.0)], rows)
+    writer.table([Column(_("Theme"), 5.6), Column(_("Score"), 1.5, True),
+                  Column(_("Agreed"), 1.6, True), Column(_("Category"), 3.1),
+                  Column(_("Lowest–highest"), 2.6, True), Column(_("Agreement"), 2.6)], rows)
     for heading, ids, empty in (
             (_("Strengths"), r.strengths, _("No theme is in the top category yet.")),
             (_("Improvement areas"), r.improvement_areas,
@@ -161,8 +161,8 @@ def _plan(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
                 rows.append(f"{number}. {theme.title.get(w.lang)}")
                 rows.extend((action_text(a, q, w.lang), a.owner, w.day(a.due_date),
                              w.status(a.status)) for a in groups[theme.id])
-        writer.table([Column(_("Action"), 9.5), Column(_("Owner"), 3.2),
-                      Column(_("Due date"), 2.5), Column(_("Status"), 1.8)], rows,
+        writer.table([Column(_("Action"), 8.7), Column(_("Owner"), 3.0),
+                      Column(_("Due date"), 2.9), Column(_("Status"), 2.4)], rows,
                      keep_together=len(rows) <= 20, size=11 if context["short_plan"] else 10)
         return
     writer.paragraph(_("No actions have been recorded yet.") + " " +
