@@ -9,11 +9,12 @@ PORT   ?= 5000
 
 # Debian packages: Pango and HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes it about
 # twice as fast); for the tests also Chromium (Playwright drives /usr/bin/chromium and never
-# downloads a browser of its own), poppler-utils (pdftoppm, to look at report pages), and the
+# downloads a browser of its own), poppler-utils (pdftoppm, to look at report pages),
+# LibreOffice Writer without its GUI (the tests open the Word report in a real word processor), and the
 # servers of a hosted set-up: PostgreSQL, nginx and Redis. The tests start their own throwaway
 # instances of these on loopback (tests/servers.py); nothing needs to be running.
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils postgresql nginx redis-server openssl
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils libreoffice-writer-nogui postgresql nginx redis-server openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The venv is rebuilt when pyproject.toml changes; the stamp files record what was installed.
