@@ -299,7 +299,10 @@ def test_typed_markup_shows_literally_on_the_page_and_in_the_export(app, db, que
     assert exported["report"]["conclusion"] == MARKUP
     preview = facilitator.client.get(report_url(facilitator) + "/preview")
     assert "<script>alert" not in preview.get_data(as_text=True)
-    assert "sandbox" in preview.headers["Content-Security-Policy"]
+    assert preview.headers["Content-Security-Policy"].startswith("default-src 'none';")
+    assert "script-src" not in preview.headers["Content-Security-Policy"]  # so: none
+    assert "/static/vendor/dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf" in \
+        preview.get_data(as_text=True)
     assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 

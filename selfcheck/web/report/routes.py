@@ -41,6 +41,7 @@ from selfcheck.exchange.problems import ExchangeError, message
 from selfcheck.limits import OBSERVATION_MAX, REPORT_TEXT_MAX
 from selfcheck.report import chain as chain_report
 from selfcheck.report import team as team_report
+from selfcheck.report.render import FONT_DIR, STATIC_DIR
 from selfcheck.services import assessments, exports, organisations, report_texts
 from selfcheck.services.accounts.branding import brand_for_assessment, brand_for_organisation
 from selfcheck.web.context import current_document
@@ -64,11 +65,11 @@ org = Blueprint("organisation_report", __name__, url_prefix="/o/<token>")
 org.url_value_preprocessor(load_organisation)
 org.url_defaults(add_token)
 
-#: What the report page's preview may load: the report's own inline style and data: images,
-#: nothing else; no script runs in it (``sandbox``), and only this site may frame it.
+#: What the report page's preview may load: the report's own inline style, its data: images
+#: and the app's fonts, nothing else; no script runs in it, and only this site may frame it.
 PREVIEW_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
                   "font-src 'self'; base-uri 'none'; form-action 'none'; "
-                  "frame-ancestors 'self'; sandbox")
+                  "frame-ancestors 'self'")
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,10 @@ def organisation_preview():
 
 
 def _preview_response(html: str):
-    response = make_response(html)
+    # The report names its fonts as files for WeasyPrint; a browser fetches the same files
+    # from the app's static folder.
+    fonts = url_for("static", filename=str(FONT_DIR.relative_to(STATIC_DIR)))
+    response = make_response(html.replace(FONT_DIR.as_uri(), fonts))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
