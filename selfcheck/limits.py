@@ -30,10 +30,11 @@ PROBLEMS_SHOWN = 50  # problems listed for a refused file before "… and N more
 
 
 #: Characters no stored text may hold: the C0 controls but tab, line feed and carriage return,
-#: DEL, and the C1 controls. NUL cannot be stored on PostgreSQL at all, openpyxl refuses the
-#: others in a sheet (IllegalCharacterError), and none of them is typed on purpose: they arrive
-#: pasted from elsewhere, or from someone probing.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: DEL, the C1 controls, and lone surrogates (JSON can write them; no database column can hold
+#: them). NUL cannot be stored on PostgreSQL at all, openpyxl refuses the others in a sheet
+#: (IllegalCharacterError), and none of them is typed on purpose: they arrive pasted from
+#: elsewhere, or from someone probing.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def has_control_character(text: str) -> bool:

@@ -98,6 +98,8 @@ class Assessment(Base):
     )
     level: Mapped[Level | None] = relationship(back_populates="teams")
     snapshot: Mapped[QuestionnaireSnapshot] = relationship()
+    report_text: Mapped[ReportText | None] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan")
 
     @property
     def is_open(self) -> bool:
@@ -145,11 +147,16 @@ class Organisation(Base):
     token_sealed: Mapped[str | None] = mapped_column(String(300))
     branding_id: Mapped[int | None] = mapped_column(
         ForeignKey("branding.id", ondelete="SET NULL"), index=True)
+    # Bumped by every change of its own that the chain's report shows: its name, its levels,
+    # its texts (revisions.py). The chain's PDF is cached on it and its teams' revisions.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     levels: Mapped[list[Level]] = relationship(
         back_populates="organisation", order_by="Level.position", cascade="all, delete-orphan")
     previous: Mapped[Organisation | None] = relationship(remote_side="Organisation.id")
     branding: Mapped[Branding | None] = relationship()
+    report_text: Mapped[ReportText | None] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan")
 
 
 class Level(Base):
@@ -256,6 +263,37 @@ class Action(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="actions")
+
+
+class ReportText(Base):
+    """The consultant's own words in one assessment's report, or one organisation's (never
+    both): core/records.ReportTexts as stored (services/report_texts.py reads and writes it).
+
+    The observations and reflections are JSON objects (theme id or reflection id → text),
+    the sections a JSON list out of records.REPORT_SECTIONS; every text was checked against
+    limits.REPORT_TEXT_MAX and OBSERVATION_MAX before it got here.
+    """
+
+    __tablename__ = "report_text"
+    __table_args__ = (
+        CheckConstraint("(assessment_id IS NULL) <> (organisation_id IS NULL)",
+                        name="report_text_one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), unique=True)
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    observations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    reflections: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    sections: Mapped[list[str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment | None] = relationship(back_populates="report_text")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="report_text")
 
 
 class Account(Base):

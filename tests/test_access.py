@@ -130,6 +130,7 @@ class Expect:
 
 
 ACTION = {"text": "Tal om målene hver måned", "status": "started"}
+REPORT = {"conclusion": "Teamet står stærkt", "section": "summary"}  # the Rapport page's form
 
 #: rule → method → what each visitor gets. Positions are 1; ids are real (World).
 EXPECTED: dict[str, dict[str, Expect]] = {
@@ -161,6 +162,10 @@ EXPECTED: dict[str, dict[str, Expect]] = {
     "/f/<token>/present/<int:position>": {"GET": Expect(facilitation(OK))},
     "/f/<token>/present/state": {"GET": Expect(facilitation(OK))},
     "/f/<token>/report.pdf": {"GET": Expect(facilitation(OK))},
+    "/f/<token>/report": {"GET": Expect(facilitation(OK)),
+                          "POST": Expect(facilitation(to("/f/{key}/report")), REPORT)},
+    "/f/<token>/report/autosave": {"POST": Expect(facilitation(OK), REPORT)},
+    "/f/<token>/report/preview": {"GET": Expect(facilitation(OK))},
     "/f/<token>/workshop": {"GET": Expect(facilitation(to("/f/{key}/workshop/1")))},
     "/f/<token>/workshop/<int:position>": {"GET": Expect(facilitation(OK))},
     "/f/<token>/workshop/<int:position>/actions": {
@@ -192,6 +197,10 @@ EXPECTED: dict[str, dict[str, Expect]] = {
     "/o/<token>/new-teams.<any(csv, xlsx):kind>": {"POST": Expect(team_secrets(OK),
                                                                   {"team": "{t_link}"})},
     "/o/<token>/report.pdf": {"GET": Expect(facilitation(OK))},
+    "/o/<token>/report": {"GET": Expect(facilitation(OK)),
+                          "POST": Expect(facilitation(to("/o/{key}/report")), REPORT)},
+    "/o/<token>/report/autosave": {"POST": Expect(facilitation(OK), REPORT)},
+    "/o/<token>/report/preview": {"GET": Expect(facilitation(OK))},
     "/o/<token>/team-list": {"POST": Expect(facilitation(OK), {
         "teams": "Nyt team", "list_answers": "anonymous"})},
     "/o/<token>/teams": {"POST": Expect(facilitation(OK), {

@@ -156,6 +156,7 @@ class OrganisationData:
     language: str
     created_at: str
     levels: tuple[LevelData, ...]
+    report: ReportTexts = ReportTexts()  # the organisation's own texts, for the chain's report
 
     @property
     def questionnaire(self) -> Questionnaire | None:

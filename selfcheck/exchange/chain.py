@@ -26,10 +26,10 @@ from selfcheck.core.chain import (
     TeamRow,
 )
 from selfcheck.core.content import Questionnaire, document_hash
-from selfcheck.core.records import ChainData, ChainLevel
+from selfcheck.core.records import ChainData, ChainLevel, ReportTexts
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD
 from selfcheck.exchange.problems import ExchangeError, Problem, _short, drop_control_characters
-from selfcheck.exchange.team import schema_problems, snapshot_of
+from selfcheck.exchange.team import read_report, report_document, schema_problems, snapshot_of
 
 FORMAT = "selfcheck-chain"
 VERSION = 1
@@ -43,9 +43,11 @@ def _exact(value: Fraction | None) -> str | None:
 def export_chain(*, name: str, language: str, created_at: datetime,
                  levels: Sequence[tuple[str, str, Sequence[str] | None]],
                  questionnaire_document: Mapping[str, Any], result: ChainResult,
-                 exported_at: datetime | None = None) -> dict[str, Any]:
+                 exported_at: datetime | None = None,
+                 report: ReportTexts | None = None) -> dict[str, Any]:
     """The comparison ``result`` of the chain with ``levels`` (Danish and English names and
-    conditions, top first) as a JSON-ready dict."""
+    conditions, top first) as a JSON-ready dict, with the consultant's texts for the
+    organisation's report (``report``)."""
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat()
@@ -68,6 +70,7 @@ def export_chain(*, name: str, language: str, created_at: datetime,
             "theme_id": e.theme_id, "question_id": e.question_id, "upper": e.upper,
             "lower": e.lower, "upper_score": _exact(e.upper_score),
             "lower_score": _exact(e.lower_score)} for e in result.expected],
+        "report": report_document(report or ReportTexts()),
     })
     return drop_control_characters(document)
 
@@ -118,6 +121,7 @@ def load_chain_export(document: Any, *, trusted: bool = False) -> ChainData:
         if not _is_datetime(document["organisation"][key]):
             rules.add(("organisation", key), "not_datetime",
                       value=_short(document["organisation"][key]))
+    report = read_report(document.get("report"), rules.theme_ids, rules.problems)
     if rules.problems:
         raise ExchangeError(rules.problems)
     meta = document["organisation"]
@@ -127,7 +131,8 @@ def load_chain_export(document: Any, *, trusted: bool = False) -> ChainData:
                          None if raw["conditions"] is None else tuple(raw["conditions"]))
               for raw in document["levels"]),
         questionnaire,
-        ChainResult(tuple(levels), tuple(breaks), tuple(comparisons), tuple(expected)))
+        ChainResult(tuple(levels), tuple(breaks), tuple(comparisons), tuple(expected)),
+        report)
 
 
 def _is_datetime(value: str) -> bool:

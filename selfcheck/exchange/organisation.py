@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from selfcheck.core.records import HistoryEntry, LevelData, OrganisationData
+from selfcheck.core.records import HistoryEntry, LevelData, OrganisationData, ReportTexts
 from selfcheck.exchange import team as exchange
 from selfcheck.exchange.problems import (
     ExchangeError,
@@ -25,10 +25,12 @@ FORMAT = "selfcheck-organisation"
 VERSION = 1
 
 
-def export_organisation(organisation, history_of: Callable[[Any], Sequence[HistoryEntry]]
+def export_organisation(organisation, history_of: Callable[[Any], Sequence[HistoryEntry]],
+                        report_of: Callable[[Any], ReportTexts] = lambda _target: ReportTexts()
                         ) -> dict[str, Any]:
     """The organisation (loaded with organisations.load_chain) as a JSON-ready dict;
-    ``history_of(team)`` gives each team's earlier rounds (services/exports.py).
+    ``history_of(team)`` gives each team's earlier rounds, ``report_of(team or
+    organisation)`` the consultant's texts for its report (services/exports.py).
 
     The organisation's link must not reveal who answered what, so each team's export here
     carries its answers without names and without comments: enough to rebuild and report the
@@ -40,9 +42,11 @@ def export_organisation(organisation, history_of: Callable[[Any], Sequence[Histo
         "organisation": {"name": organisation.name, "language": organisation.language,
                          "created_at": organisation.created_at.isoformat()},
         "levels": [{"name_da": level.name_da, "name_en": level.name_en,
-                    "teams": [_without_names(exchange.export_assessment(team, history_of(team)))
+                    "teams": [_without_names(exchange.export_assessment(
+                        team, history_of(team), report=report_of(team)))
                               for team in level.teams]}
                    for level in organisation.levels],
+        "report": exchange.report_document(report_of(organisation)),
     })
 
 
@@ -94,6 +98,16 @@ def load_organisation_export(document: Any, *, trusted: bool = False) -> Organis
             except ExchangeError as exc:
                 problems += [p.under(*path, "teams", j) for p in exc.problems]
         levels.append(LevelData(raw["name_da"], raw["name_en"], tuple(teams)))
+    report = _report(document.get("report"), levels, problems)
     if problems:
         raise ExchangeError(problems)
-    return OrganisationData(meta["name"], meta["language"], meta["created_at"], tuple(levels))
+    return OrganisationData(meta["name"], meta["language"], meta["created_at"], tuple(levels),
+                            report)
+
+
+def _report(raw: Any, levels: Sequence[LevelData], problems: list[Problem]) -> ReportTexts:
+    """The organisation's own texts, checked by the rules of an assessment's (its themes
+    are its teams' questionnaire's; without a team, no observation can be checked)."""
+    theme_ids = next(([t.id for t in team.questionnaire.themes]
+                      for level in levels for team in level.teams), [])
+    return exchange.read_report(raw, theme_ids, problems)

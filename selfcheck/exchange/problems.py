@@ -128,6 +128,12 @@ MESSAGES: dict[str, str] = {
     "not_a_recommendation": N_("%(value)s is not a recommendation of the questionnaire"),
     "decision_twice": N_("%(theme)s already has a decision (%(other)s)"),
     "off_score": N_("%(value)s is not a score from %(min)s to %(max)s"),
+    # The consultant's texts of a report (exchange/team.report_problems)
+    "text_too_long": N_("Write at most %(limit)s characters; this text has %(length)s."),
+    "text_control_character": N_("The text holds an invisible control character (%(character)s) "
+                            "that cannot be stored. Remove it."),
+    "unknown_reflection": N_("%(value)s is not one of the reflection questions"),
+    "unknown_section": N_("%(value)s is not a part of the report"),
     # An organisation's export (exchange/organisation.py)
     "organisation_meta": N_("needs a name (1–%(max)s characters), language da or en and "
                             "created_at"),

@@ -17,11 +17,14 @@ from typing import Any
 from selfcheck.core.content import ContentError, Questionnaire, document_hash, parsed_snapshot
 from selfcheck.core.exact import exact, exact_or_none
 from selfcheck.core.records import (
+    REFLECTION_IDS,
+    REPORT_SECTIONS,
     ActionData,
     AssessmentData,
     DecisionData,
     HistoryEntry,
     MemberData,
+    ReportTexts,
 )
 from selfcheck.exchange.problems import (
     ExchangeError,
@@ -32,6 +35,7 @@ from selfcheck.exchange.problems import (
     drop_control_characters,
     keys,
 )
+from selfcheck.limits import CONTROL_CHARACTERS, OBSERVATION_MAX, REPORT_TEXT_MAX
 from selfcheck.resources import resource_path
 
 FORMAT = "selfcheck-assessment"
@@ -74,9 +78,11 @@ def history_document(history: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
 
 
 def export_assessment(assessment, history: Sequence[HistoryEntry] = (),
-                      exported_at: datetime | None = None) -> dict[str, Any]:
+                      exported_at: datetime | None = None,
+                      report: ReportTexts | None = None) -> dict[str, Any]:
     """The assessment (an ORM object) as a JSON-ready dict, with the earlier rounds it follows
-    up (services/history.py reads them); services/exports.py puts the two together."""
+    up (services/history.py reads them) and the consultant's texts for its report
+    (services/report_texts.py); services/exports.py puts them together."""
     members = []
     for index, participant in enumerate(assessment.participants, 1):
         members.append(
@@ -115,6 +121,7 @@ def export_assessment(assessment, history: Sequence[HistoryEntry] = (),
         ],
         "actions": [action_dict(a) for a in assessment.actions],
         "history": history_document(history),
+        "report": report_document(report or ReportTexts()),
     }
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat()
@@ -167,6 +174,8 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
     members = _members(document["members"], questionnaire, meta["anonymous"], problems)
     decisions, actions = _workshop(document, questionnaire, problems)
     history = _history(document.get("history", []), problems)
+    report = read_report(document.get("report"), [t.id for t in questionnaire.themes],
+                         problems)
     if problems:
         raise ExchangeError(problems)
     return AssessmentData(
@@ -184,6 +193,7 @@ def load_export(document: Any, *, trusted: bool = False) -> AssessmentData:
         decisions=tuple(decisions),
         actions=tuple(actions),
         history=tuple(history),
+        report=report,
     )
 
 
@@ -381,3 +391,110 @@ def _members(raw: list, questionnaire: Questionnaire, anonymous: bool,
             )
         )
     return members
+
+
+# ----------------------------------------------------------------------------- report texts
+# The consultant's own words (core/records.ReportTexts): the same rules for a form on the
+# "Rapport" page (services/report_texts.py), a team's export and a chain's.
+
+def control_character(text: str) -> str | None:
+    """The first character of ``text`` that may not be stored (limits.CONTROL_CHARACTERS),
+    written U+001B, so the message can name it; or None."""
+    found = CONTROL_CHARACTERS.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def report_document(texts: ReportTexts) -> dict[str, Any]:
+    """The texts as the export writes them: every key, empty texts as ""."""
+    return {"conclusion": texts.conclusion,
+            "observations": dict(texts.observations),
+            "next_steps": texts.next_steps,
+            "reflections": {r: texts.reflections[r] for r in REFLECTION_IDS
+                            if texts.reflections.get(r)},
+            "sections": [s for s in REPORT_SECTIONS if s in texts.sections]}
+
+
+def report_problems(texts: ReportTexts, theme_ids: Sequence[str],
+                    path: tuple = ("report",)) -> list[Problem]:
+    """Every way ``texts`` breaks the rules, each with its path (``("report",
+    "observations", "goals")``): a text too long or holding a control character, a theme,
+    reflection or section that does not exist."""
+    problems: list[Problem] = []
+
+    def check(text: Any, at: tuple, limit: int) -> None:
+        if not isinstance(text, str):
+            problems.append(Problem(at, "type", {"value": _short(text), "expected": "string"}))
+            return
+        if len(text) > limit:
+            problems.append(Problem(at, "text_too_long", {"length": len(text), "limit": limit}))
+        character = control_character(text)
+        if character is not None:
+            problems.append(Problem(at, "text_control_character", {"character": character}))
+
+    check(texts.conclusion, (*path, "conclusion"), REPORT_TEXT_MAX)
+    check(texts.next_steps, (*path, "next_steps"), REPORT_TEXT_MAX)
+    known_themes = set(theme_ids)
+    for theme_id, text in texts.observations.items():
+        at = (*path, "observations", _clip(str(theme_id)))
+        if theme_id not in known_themes:
+            problems.append(Problem(at, "not_a_recommendation", {"value": _short(theme_id)}))
+            continue
+        check(text, at, OBSERVATION_MAX)
+    for reflection_id, text in texts.reflections.items():
+        at = (*path, "reflections", _clip(str(reflection_id)))
+        if reflection_id not in REFLECTION_IDS:
+            problems.append(Problem(at, "unknown_reflection", {"value": _short(reflection_id)}))
+            continue
+        check(text, at, REPORT_TEXT_MAX)
+    for index, section in enumerate(texts.sections):
+        if section not in REPORT_SECTIONS:
+            problems.append(Problem((*path, "sections", index), "unknown_section",
+                                    {"value": _short(section)}))
+    return problems
+
+
+def read_report(raw: Any, theme_ids: Sequence[str], problems: list[Problem],
+                path: tuple = ("report",)) -> ReportTexts:
+    """The ``report`` object of a document as ReportTexts; a document without one (made
+    before the texts existed) has none. The shapes are checked here too, for the
+    organisation's export, which has no schema. Problems go to ``problems``."""
+    if raw is None:
+        return ReportTexts()
+    found: list[Problem] = []
+
+    def typed(value: Any, kind: type, at: tuple, expected: str) -> bool:
+        if isinstance(value, kind):
+            return True
+        found.append(Problem(at, "type", {"value": _short(value), "expected": expected}))
+        return False
+
+    if not typed(raw, Mapping, path, "object"):
+        problems.extend(found)
+        return ReportTexts()
+    unknown = sorted(set(raw) - {"conclusion", "observations", "next_steps", "reflections",
+                                 "sections"})
+    if unknown:
+        found.append(Problem(path, "unknown_key",
+                             {"keys": ", ".join(_short(k, 40) for k in unknown[:5])}))
+    texts = {key: raw.get(key, "") for key in ("conclusion", "next_steps")}
+    maps = {key: raw.get(key, {}) for key in ("observations", "reflections")}
+    sections = raw.get("sections", list(REPORT_SECTIONS))
+    shaped = all([typed(texts[k], str, (*path, k), "string") for k in texts]
+                 + [typed(maps[k], Mapping, (*path, k), "object") for k in maps]
+                 + [typed(sections, list, (*path, "sections"), "array")])
+    if not shaped:
+        problems.extend(found)
+        return ReportTexts()
+    given = ReportTexts(texts["conclusion"], {k: v for k, v in maps["observations"].items()},
+                        texts["next_steps"], {k: v for k, v in maps["reflections"].items()},
+                        tuple(sections))
+    found += report_problems(given, theme_ids, path)
+    problems.extend(found)
+    if found:
+        return ReportTexts()
+    return ReportTexts(
+        conclusion=given.conclusion,
+        observations={k: v for k, v in given.observations.items() if v},
+        next_steps=given.next_steps,
+        reflections={r: given.reflections[r] for r in REFLECTION_IDS if given.reflections.get(r)},
+        sections=tuple(s for s in REPORT_SECTIONS if s in given.sections))

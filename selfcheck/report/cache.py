@@ -19,8 +19,9 @@ class ReportCache:
     temporary file and renamed into place, so a reader never sees half a file, and two
     instances rendering the same key at once each rename a whole, identical file.
 
-    Each file name starts with its assessment's scope (``assessment-12-…``), so deleting
-    an assessment can remove every PDF rendered of it (:meth:`forget`).
+    Each file name starts with its assessment's scope (``assessment-12-…``), or its
+    organisation's for a chain's PDF (``organisation-3-…``), so deleting an assessment or an
+    organisation can remove every PDF rendered of it (:meth:`forget`).
     """
 
     def __init__(self, folder: Path, keep: int = 200):
@@ -30,6 +31,10 @@ class ReportCache:
     @staticmethod
     def scope(assessment_id: int) -> str:
         return f"assessment-{int(assessment_id)}"
+
+    @staticmethod
+    def organisation_scope(organisation_id: int) -> str:
+        return f"organisation-{int(organisation_id)}"
 
     @staticmethod
     def key(scope: str, content_hash: str, lang: str, today: date, brand: str = "") -> str:

@@ -35,6 +35,7 @@ from selfcheck.models import (
     ThemeDecision,
     utcnow,
 )
+from selfcheck.services import report_texts
 from selfcheck.services.secrets import find_by_secret
 
 
@@ -185,6 +186,7 @@ def import_document(session: Session, document: Mapping[str, Any], data, *,
                                  due_date=date.fromisoformat(a.due_date) if a.due_date else None,
                                  status=a.status, suggestion_id=a.suggestion_id)
                           for a in data.actions]
+    report_texts.restore(assessment, data.report)
     session.add(assessment)
     if commit:
         session.commit()
@@ -215,7 +217,8 @@ def whole_assessment():
     answers and comments, decisions and actions, in a fixed number of statements."""
     return (selectinload(Assessment.participants).options(
                 selectinload(Participant.answers), selectinload(Participant.comments)),
-            selectinload(Assessment.decisions), selectinload(Assessment.actions))
+            selectinload(Assessment.decisions), selectinload(Assessment.actions),
+            selectinload(Assessment.report_text))
 
 
 def load_whole(session: Session, assessment_id: int) -> Assessment | None:

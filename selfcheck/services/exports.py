@@ -21,20 +21,23 @@ from selfcheck.exchange import organisation as organisation_json
 from selfcheck.exchange import tables as table_files
 from selfcheck.exchange import team as team_json
 from selfcheck.models import Assessment, Organisation
+from selfcheck.services import report_texts
 from selfcheck.services.history import history_entries
 
 
 def export_assessment(assessment: Assessment, exported_at: datetime | None = None
                       ) -> dict[str, Any]:
     """The assessment, with the rounds it follows up, as the export document."""
-    return team_json.export_assessment(assessment, history_entries(assessment), exported_at)
+    return team_json.export_assessment(assessment, history_entries(assessment), exported_at,
+                                       report=report_texts.read(assessment))
 
 
 def export_organisation(organisation: Organisation) -> dict[str, Any]:
     """The organisation (loaded with organisations.load_chain(with_answers=True)) as the
     document that moves it to another instance, answers included: for the host only
     (``selfcheck export-organisation``), never a download (docs/organisations.md)."""
-    return organisation_json.export_organisation(organisation, history_entries)
+    return organisation_json.export_organisation(organisation, history_entries,
+                                                 report_texts.read)
 
 
 def export_chain(session: Session, organisation: Organisation,
@@ -55,7 +58,7 @@ def export_chain(session: Session, organisation: Organisation,
                 for level in organisation.levels],
         questionnaire_document=document,
         result=organisations.compare(session, organisation, questionnaire),
-        exported_at=exported_at)
+        exported_at=exported_at, report=report_texts.read(organisation))
 
 
 @dataclass(frozen=True)

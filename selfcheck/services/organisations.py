@@ -30,7 +30,7 @@ from selfcheck.core.tokens import hash_token, join_code_for, join_token_for, new
 from selfcheck.exchange.problems import ExchangeError, Line, Problem
 from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS, ORGANISATION_MAX, TEAM_MAX
 from selfcheck.models import Answer, Assessment, Level, Organisation, Participant, utcnow
-from selfcheck.services import assessments
+from selfcheck.services import assessments, report_texts
 from selfcheck.services import results as result_service
 from selfcheck.services.secrets import find_by_secret
 
@@ -137,7 +137,8 @@ def load_chain(session: Session, organisation_id: int, *, with_answers: bool = F
     return session.scalars(
         select(Organisation).where(Organisation.id == organisation_id).options(
             selectinload(Organisation.levels).selectinload(Level.teams).options(
-                *((selectinload(Assessment.snapshot),) if with_answers else ()), participants,
+                *((selectinload(Assessment.snapshot), selectinload(Assessment.report_text))
+                  if with_answers else ()), participants,
                 selectinload(Assessment.decisions), selectinload(Assessment.actions),
             ))
     ).one()
@@ -368,6 +369,7 @@ def import_organisation(session: Session, document: Mapping[str, Any], data) -> 
                                 token_hash=hash_token(token))
     organisation.levels = [_level(i, level.name_da, level.name_en)
                            for i, level in enumerate(data.levels, 1)]
+    report_texts.restore(organisation, data.report)
     session.add(organisation)
     session.flush()
     for level, raw_level, level_data in zip(organisation.levels, document["levels"], data.levels,

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from selfcheck.web.auth import routes as auth
     from selfcheck.web.facilitate import routes as facilitate
     from selfcheck.web.organisations import routes as organisations
+    from selfcheck.web.report import routes as report
     from selfcheck.web.start import routes as start
     from selfcheck.web.workshop import routes as workshop
     from selfcheck.web.workspace import routes as workspace
@@ -21,3 +22,5 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(answer.code_bp)
     app.register_blueprint(organisations.org)
+    app.register_blueprint(report.bp)
+    app.register_blueprint(report.org)

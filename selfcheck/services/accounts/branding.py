@@ -142,6 +142,7 @@ def _new_revisions(session: Session, owner: Account | Organisation) -> None:
         organisation_ids = [o for _a, o in held if o is not None]
     teams = list(session.scalars(team_ids(*organisation_ids))) if organisation_ids else []
     revisions.bump(session, set(direct) | set(teams))
+    revisions.bump_organisations(session, set(organisation_ids))  # the chain's report too
 
 
 @dataclass(frozen=True)

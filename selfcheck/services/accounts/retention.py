@@ -1,8 +1,8 @@
 """Deleting assessments and organisations, and purging old closed ones.
 
 Answers and comments are personal data (GDPR). Deleting an assessment removes its
-members, answers, comments, decisions, actions, shares, invitations and every cached
-PDF of it, in one commit, and reports what went so the page can say so. A follow-up
+members, answers, comments, decisions, actions, the report's texts, shares, invitations
+and every cached PDF of it, in one commit, and reports what went so the page can say so. A follow-up
 that built on a deleted assessment stays, without its history. The export is the
 way to keep a copy. ``selfcheck purge`` applies ``SELFCHECK_RETENTION_DAYS``.
 """
@@ -27,6 +27,7 @@ from selfcheck.models import (
     Level,
     Organisation,
     Participant,
+    ReportText,
     ThemeComment,
     ThemeDecision,
     team_ids,
@@ -38,6 +39,8 @@ class PDFCache(Protocol):
     removes every PDF rendered of it."""
 
     def scope(self, assessment_id: int) -> str: ...
+
+    def organisation_scope(self, organisation_id: int) -> str: ...
 
     def forget(self, scope: str) -> int: ...
 
@@ -89,6 +92,7 @@ def _delete_assessments(session: Session, ids: list[int], cache: PDFCache | None
     session.execute(delete(Participant).where(Participant.assessment_id.in_(ids)))
     session.execute(delete(ThemeDecision).where(ThemeDecision.assessment_id.in_(ids)))
     session.execute(delete(Action).where(Action.assessment_id.in_(ids)))
+    session.execute(delete(ReportText).where(ReportText.assessment_id.in_(ids)))
     session.execute(delete(Access).where(Access.assessment_id.in_(ids)))
     session.execute(delete(Invitation).where(Invitation.assessment_id.in_(ids)))
     session.execute(update(Assessment).where(Assessment.previous_id.in_(ids))
@@ -118,10 +122,13 @@ def delete_organisation(session: Session, organisation: Organisation,
     session.execute(delete(Invitation).where(Invitation.organisation_id == organisation_id))
     session.execute(update(Organisation).where(Organisation.previous_id == organisation_id)
                     .values(previous_id=None))
+    session.execute(delete(ReportText).where(ReportText.organisation_id == organisation_id))
     session.execute(delete(Level).where(Level.organisation_id == organisation_id))
     session.execute(delete(Organisation).where(Organisation.id == organisation_id))
     if branding_id is not None:
         session.execute(delete(Branding).where(Branding.id == branding_id))
+    if cache is not None:  # the chain's PDFs
+        done.pdfs += cache.forget(cache.organisation_scope(organisation_id))
     done.organisations = 1
     session.commit()
     session.expunge_all()

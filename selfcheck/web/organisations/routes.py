@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -24,6 +25,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from selfcheck.core.content import MAX_CONDITIONS
 from selfcheck.core.presentation import level_chart
@@ -35,8 +37,10 @@ from selfcheck.exchange import chain as chain_json
 from selfcheck.exchange import team as team_json
 from selfcheck.exchange.problems import ExchangeError, lines, message, shown
 from selfcheck.limits import LEVEL_NAME_MAX, MAX_LEVELS, MAX_TEAMS
+from selfcheck.models import Assessment, team_ids
 from selfcheck.report import chain as chain_report
 from selfcheck.report import pool as render_pool
+from selfcheck.report.cache import ReportCache
 from selfcheck.services import exports, organisations
 from selfcheck.services import results as result_service
 from selfcheck.services.accounts import access, sharing
@@ -44,7 +48,13 @@ from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
 from selfcheck.web.downloads import PDF, attachment
 from selfcheck.web.fields import EmptyForm
-from selfcheck.web.guards import current_account, login_first, open_organisation, view_of
+from selfcheck.web.guards import (
+    current_account,
+    login_first,
+    open_organisation,
+    row_only,
+    view_of,
+)
 from selfcheck.web.links import public_url
 from selfcheck.web.organisations.forms import LevelForm, OrganisationForm, TeamForm, TeamListForm
 from selfcheck.web.workspace.routes import (
@@ -77,7 +87,7 @@ def new():
 @org.url_value_preprocessor
 def load_organisation(endpoint, values):
     key = values.pop("token")
-    view_of(endpoint)  # a login first, where the view asks for it
+    view = view_of(endpoint)  # a login first, where the view asks for it
     found, g.opened = open_organisation(key)
     if g.opened.token is None:
         abort(409, description=_("The organisation's link cannot be read, because the app's "
@@ -85,7 +95,10 @@ def load_organisation(endpoint, values):
                                  "its link."))
     g.organisation_key = key  # in the URL: the link's token, or a<id> for an account
     g.organisation_token = g.opened.token  # the real token, from which team links derive
-    g.organisation = organisations.load_chain(get_session(), found.id)
+    # A view that reads only the organisation's row (a cached PDF) loads the chain itself,
+    # when it needs it.
+    g.organisation = found if getattr(view, "row_only", False) else \
+        organisations.load_chain(get_session(), found.id)
     g.assessment_lang = g.organisation.language
 
 
@@ -381,26 +394,56 @@ def _export_document() -> dict:
                                 current_app.extensions["questionnaire"], current_document())
 
 
+def chain_revision(organisation) -> str:
+    """What the chain's PDF is keyed on: the organisation's revision (its name, levels and
+    texts) and each team's (everything a team's report shows, revisions.py), in one
+    statement. A team added or removed changes it too."""
+    teams = get_session().execute(
+        select(Assessment.id, Assessment.revision)
+        .where(Assessment.id.in_(team_ids(organisation.id))).order_by(Assessment.id)).all()
+    return f"revision {organisation.revision} teams " + " ".join(
+        f"{team_id}:{revision}" for team_id, revision in teams)
+
+
 @org.get("/report.pdf")
+@row_only
 def report_pdf():
-    data = chain_json.load_chain_export(_export_document(), trusted=True)
-    pdf = render_pool.render_chain_report(
-        data, str(get_locale()), date.today(),
-        brand_for_organisation(get_session(), g.organisation),
-        in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
-    return attachment(pdf, PDF, chain_report.filename(g.organisation.name, date.today()))
+    """The chain's PDF in the page's language; rendered once per revision of the chain, then
+    served from the cache, as a team's PDF is (facilitate.report_pdf)."""
+    return _chain_download("chain", chain_report.filename)
 
 
 @org.get("/summary.pdf")
+@row_only
 def summary_pdf():
-    """The chain's two-page summary (report/summary.py)."""
-    data = chain_json.load_chain_export(_export_document(), trusted=True)
-    pdf = render_pool.render(
-        "chain_summary", data, str(get_locale()), date.today(),
-        brand_for_organisation(get_session(), g.organisation),
-        in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
-    name = chain_report.filename(g.organisation.name, date.today()).removesuffix(".pdf")
-    return attachment(pdf, PDF, f"{name}-resume.pdf")
+    """The chain's two-page summary (report/summary.py), cached like the full report."""
+    return _chain_download("chain_summary", _summary_filename)
+
+
+def _summary_filename(name: str, today: date) -> str:
+    return chain_report.filename(name, today).removesuffix(".pdf") + "-resume.pdf"
+
+
+def _chain_download(kind: str, filename):
+    """A report of ``kind`` (report/pool.RENDERERS) of the chain. Only the organisation's row
+    is loaded for a cached download; the whole chain only when it must be rendered."""
+    organisation = g.organisation
+    lang, today = str(get_locale()), date.today()
+    cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
+    key = cache.key(cache.organisation_scope(organisation.id),
+                    f"{kind} {chain_revision(organisation)}", lang, today)
+
+    def render() -> bytes:
+        g.organisation = organisations.load_chain(get_session(), organisation.id)
+        data = chain_json.load_chain_export(_export_document(), trusted=True)
+        return render_pool.render(
+            kind, data, lang, today, brand_for_organisation(get_session(), g.organisation),
+            in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
+
+    pdf, hit = cache.get_or_render(key, render)
+    response = attachment(pdf, PDF, filename(organisation.name, today))
+    response.headers["X-Report-Cache"] = "hit" if hit else "miss"
+    return response
 
 
 @org.get("/export.json")

@@ -1,0 +1,1 @@
+"""The report area: the "Rapport" page, its routes and forms."""
