@@ -57,7 +57,8 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def _diamond(x: float, y: float, size: float) -> str:
     """The agreed score's marker: a diamond with a white edge, so it shows on any line."""
-    points = f"{x:.1f},{y - size:.1f} {x + size:.1f},{y:.1f} {x:.1f},{y + size:.1f} {x - size:.1f},{y:.1f}"
+    corners = ((x, y - size), (x + size, y), (x, y + size), (x - size, y))
+    points = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in corners)
     return (f'<polygon class="agreed-mark" points="{points}" fill="{AGREED}" stroke="#ffffff" '
             'stroke-width="1.5"/>')
 
