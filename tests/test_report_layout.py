@@ -120,6 +120,12 @@ def demo(tmp_path_factory, migrated_database):
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
     link = result.output.strip().splitlines()[-1]  # /f/<token>
+    organisation = next(line.split(": ", 1)[1] for line in result.output.splitlines()
+                        if line.startswith("Organisation link: "))
+    organisation_export = folder / "organisation.json"
+    result = runner.invoke(main, ["export-organisation", organisation, "-o",
+                                  str(organisation_export)])
+    assert result.exit_code == 0, result.output
     export = folder / "demo.json"
     result = runner.invoke(main, ["export", link, "-o", str(export)])
     assert result.exit_code == 0, result.output
@@ -135,6 +141,7 @@ def demo(tmp_path_factory, migrated_database):
     three_path = folder / "three.json"
     three_path.write_text(json.dumps(three, ensure_ascii=False), encoding="utf-8")
     yield {"folder": folder, "document": document, "pages": read_pdf(render(export)),
+           "organisation": json.loads(organisation_export.read_text(encoding="utf-8")),
            "three": read_pdf(render(three_path)), "render": render}
     app.extensions["db_engine"].dispose()
 
@@ -380,3 +387,30 @@ def test_charts_print_their_text_at_8_pt_or_more(demo):
     # And no text anywhere in the report is smaller.
     smallest = min((t.size, t.text) for runs in pages for t in runs)
     assert smallest[0] >= MIN_PRINT_PT - 0.01, smallest
+
+
+def test_the_chain_report_prints_the_consultant_s_texts_and_names_the_heat_map_s_columns(demo):
+    from selfcheck.exchange.organisation import load_organisation_export
+    from selfcheck.report import chain
+
+    data = replace(chain.chain_data(load_organisation_export(demo["organisation"])),
+                   report=TEXTS)
+    path = demo["folder"] / "chain.pdf"
+    path.write_bytes(chain.render_pdf(data, "da", date(2026, 12, 2)))
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                           capture_output=True, text=True).stdout.split("\f")
+    flat = [" ".join(page.split()) for page in pages]
+    text = " ".join(flat)
+    assert flat[1].startswith("Konsulentens vurdering")  # the running header, then the text
+    assert "Konsulentens vurdering Direktionen kender målene." in flat[1]
+    assert "Opfølgningen halter <script>&]]>" in flat[1]
+    assert "Konsulentens observation Et stærkt fundament <script>&]]>" in text
+    assert "At vi er enige om hensigten <script>&]]>" in text
+    assert "Anbefalede næste skridt Sæt opfølgning i årshjulet <script>&]]>" in text
+    assert "&lt;" not in text and "&amp;" not in text
+    # The heat map's columns carry the themes' titles (wrapped), and no legend of numbers.
+    heat = next(page for page in pages if "Niveauer og temaer" in page)
+    header = " ".join(heat.split("Direktion")[0].split())
+    for word in ("Udefra", "Tværgående", "konkrete"):
+        assert word in header
+    assert "1: Alle kender" not in heat
