@@ -1,7 +1,10 @@
-"""Dates as people read them: "1. feb. 2027" in Danish, "Feb 1, 2027" in English (Babel).
+"""Dates as people read them: "1. feb. 2027" in Danish, "1 Feb 2027" in English (Babel).
 
-An action's due date is a ``date`` from the database or an ISO string from an
-export file; both pages and the PDF print it the same way through here.
+English dates follow British usage, as an English public-sector reader writes them: the day
+before the month ("2 December 2026", not "December 2, 2026"). Babel's plain "en" is American,
+so English is formatted with "en_GB"'s patterns. Every date a page or a report shows goes
+through here: an action's due date is a ``date`` from the database or an ISO string from an
+export file, and both print the same way.
 """
 
 from __future__ import annotations
@@ -9,6 +12,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from babel.dates import format_date
+
+# The Babel locale whose date patterns a language's dates follow.
+DATE_LOCALES = {"en": "en_GB"}
 
 
 def as_date(value: date | str | None) -> date | None:
@@ -20,10 +26,18 @@ def as_date(value: date | str | None) -> date | None:
         return None
 
 
-def format_day(value: date | str | None, lang: str) -> str:
-    """The date in the language's medium format, or "" when there is none."""
+def format_day(value: date | str | None, lang: str, format: str = "medium") -> str:
+    """The date in the language's ``format`` ("medium": "1 Feb 2027"; "long": "1 February
+    2027"), or "" when there is none."""
     day = as_date(value)
-    return "" if day is None else format_date(day, format="medium", locale=lang)
+    if day is None:
+        return ""
+    return format_date(day, format=format, locale=DATE_LOCALES.get(lang, lang))
+
+
+def format_long_day(value: date | str | None, lang: str) -> str:
+    """A report's date: "2 December 2026", "2. december 2026"."""
+    return format_day(value, lang, "long")
 
 
 def as_utc(value: datetime | None) -> datetime | None:

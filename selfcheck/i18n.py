@@ -8,7 +8,7 @@ session; otherwise the browser's Accept-Language decides.
 from __future__ import annotations
 
 from flask import Flask, g, request, session
-from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask_babel import Babel, format_decimal, get_locale
 
 from selfcheck.core.content import LANGUAGES
 from selfcheck.core.exact import rounded
@@ -39,7 +39,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, format_decimal=format_decimal,
-        format_date=format_date, rounded=rounded,
+        # Dates the one way (selfcheck/dates.py): "2 Dec 2026" in English, not "Dec 2, 2026".
+        format_date=lambda value, format="medium": format_day(value, str(get_locale()), format),
+        rounded=rounded,
         format_score=lambda value, digits=1: format_score(value, str(get_locale()), digits),
         format_day=lambda value: format_day(value, str(get_locale())),
     )

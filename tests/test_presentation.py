@@ -7,6 +7,7 @@ and PDF tests check that they do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,14 +17,18 @@ from selfcheck.core.chain import ChainResult, LevelResult, TeamRow
 from selfcheck.core.exact import Root
 from selfcheck.core.presentation import (
     Comment,
+    action_text,
     actions_by_theme,
     comments_by_theme,
     format_score,
     level_chart,
     level_rows,
+    planned_suggestions,
+    unchanged_suggestion,
 )
-from selfcheck.core.records import DecisionData, consensus_by_theme
+from selfcheck.core.records import ActionData, DecisionData, consensus_by_theme
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_score
+from selfcheck.dates import format_day, format_long_day
 from selfcheck.report.team import is_short_plan
 
 # --- format_score -------------------------------------------------------------------------
@@ -192,3 +197,58 @@ def test_consensus_by_theme_leaves_out_themes_without_an_agreed_score():
                  DecisionData("c", 4, "", False)]
     assert consensus_by_theme(decisions) == {"a": 2.5, "c": 4}
     assert consensus_by_theme([]) == {}
+
+
+# --- action_text: an action from a suggestion in the report's language -------------------
+
+
+def _action(theme_id, text, suggestion_id):
+    return ActionData(theme_id, text, "Anne", None, "planned", suggestion_id)
+
+
+@pytest.mark.parametrize("written_in", ["da", "en"])
+@pytest.mark.parametrize("form", [0, 1, 2])
+def test_an_unchanged_suggestion_prints_in_the_report_s_language(questionnaire, written_in,
+                                                                 form):
+    theme = questionnaire.themes[0]
+    suggestion = theme.suggestions[0]
+    forms = {lang: (suggestion.title.get(lang), suggestion.text.get(lang),
+                    f"{suggestion.title.get(lang)}. {suggestion.text.get(lang)}")
+             for lang in ("da", "en")}
+    action = _action(theme.id, "  " + forms[written_in][form].replace(" ", "  ", 1) + "\n",
+                     suggestion.id)
+    assert unchanged_suggestion(questionnaire, action) == (suggestion, form)
+    for lang in ("da", "en"):
+        assert action_text(questionnaire, action, lang) == forms[lang][form]
+
+
+def test_the_team_s_own_or_changed_words_print_as_written(questionnaire):
+    theme = questionnaire.themes[0]
+    suggestion = theme.suggestions[0]
+    changed = _action(theme.id, suggestion.title.da + " Inden jul.", suggestion.id)
+    own = _action(theme.id, "Fælles møde om de unge.", None)
+    unknown = _action(theme.id, suggestion.title.da, "no_such_suggestion")
+    elsewhere = _action("no_such_theme", suggestion.title.da, suggestion.id)
+    other_theme = _action(questionnaire.themes[1].id, suggestion.title.da, suggestion.id)
+    for action in (changed, own, unknown, elsewhere, other_theme):
+        assert unchanged_suggestion(questionnaire, action) is None
+        assert action_text(questionnaire, action, "en") == action.text
+
+
+def test_planned_suggestions_maps_each_suggestion_to_its_actions():
+    first, second = _action("a", "x", "s1"), _action("a", "y", "s1")
+    own = _action("b", "z", None)
+    assert planned_suggestions([first, own, second]) == {"s1": [first, second]}
+    assert planned_suggestions([]) == {}
+
+
+# --- dates: "2 December 2026", not "December 2, 2026" -----------------------------------
+
+
+def test_english_dates_put_the_day_first():
+    day = date(2026, 12, 2)
+    assert format_long_day(day, "en") == "2 December 2026"
+    assert format_long_day("2026-12-02", "da") == "2. december 2026"
+    assert format_day(day, "en") == "2 Dec 2026"
+    assert format_day("2026-12-02", "da") == "2. dec. 2026"
+    assert format_day(None, "en") == format_day("not a date", "da") == ""

@@ -20,6 +20,7 @@ PRIMARY = "#0059b3"
 GRID = "#b8b8b8"
 TEXT = "#1a1a1a"
 MUTED = "#545454"
+AGREED = "#b34700"  # the agreed score's diamond: apart from the members' blue, also in grey
 
 
 def _num(value) -> str:
@@ -54,6 +55,14 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def _diamond(x: float, y: float, size: float) -> str:
+    """The agreed score's marker: a diamond with a white edge, so it shows on any line."""
+    corners = ((x, y - size), (x + size, y), (x, y + size), (x - size, y))
+    points = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in corners)
+    return (f'<polygon class="agreed-mark" points="{points}" fill="{AGREED}" stroke="#ffffff" '
+            'stroke-width="1.5"/>')
+
+
 def radar(
     labels: Sequence[str],
     scores: Sequence[float | None],
@@ -64,12 +73,16 @@ def radar(
     previous: Sequence[float | None] | None = None,
     value_labels: Sequence[str] | None = None,
     scale_font_size: int = 12,
+    agreed: Sequence[float | None] | None = None,
 ) -> Markup:
     """A radar (spider) chart of one score per axis; None leaves that axis without a point.
 
     ``value_labels`` are the scores as the page writes them (e.g. "4,2" in Danish).
     ``scale_font_size`` sizes the ring numbers (2–5); the PDF sets it to the labels' 15,
     so that everything in the chart prints at the same size.
+    ``agreed`` marks the team's agreed score with a diamond on the axes that have one: the
+    polygon stays the members' mean, so a reader sees both and how far apart they are
+    (the page around the chart says what the diamond is).
     """
     n = len(labels)
     width, height = 660, 500
@@ -110,6 +123,10 @@ def radar(
             for i, s in defined:
                 x, y = point(i, s)
                 parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>')
+    for i, value in enumerate(agreed or ()):
+        if value is not None:
+            x, y = point(i, value)
+            parts.append(_diamond(x, y, 8))
     lowest = 0.0
     for i, label in enumerate(labels):
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -159,8 +176,12 @@ def distribution(
     title: str,
     scale_min: int = 1,
     scale_max: int = 5,
+    agreed: float | None = None,
 ) -> Markup:
-    """A strip of dots, one per member score on the scale, with the team score marked."""
+    """A strip of dots, one per member score on the scale, with the team score marked.
+
+    ``agreed``, the team's agreed score where one is recorded, is a diamond on the axis
+    beside the members' mean (the dashed line)."""
     width, left, right = 360, 20, 340
     # Members whose scores show as the same number share one stacked column.
     counts: Counter = Counter(rounded(s, 1) for s in member_scores)
@@ -197,6 +218,8 @@ def distribution(
             f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{base}" stroke="{TEXT}" '
             'stroke-width="2.5" stroke-dasharray="4 3"/>'
         )
+    if agreed is not None:
+        parts.append(_diamond(x_of(agreed), base, 8))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -252,3 +275,4 @@ def levels(
                          f'{escape(value_labels[i])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+

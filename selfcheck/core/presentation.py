@@ -11,6 +11,10 @@ a level chart the same way:
 * :func:`level_rows` and :func:`level_chart`: one recommendation through the chain, with
   a level's team scores only where the level may show them.
 * :func:`actions_by_theme`: the action plan grouped by recommendation.
+* :func:`action_text`: an action as the report writes it; one taken unchanged from a
+  suggestion in the report's language.
+* :func:`planned_suggestions`: which suggestions are in the plan, so a report prints each
+  once.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from markupsafe import Markup
 
 from selfcheck.core import charts
 from selfcheck.core.chain import ChainResult
+from selfcheck.core.content import LANGUAGES, Questionnaire, Suggestion
 from selfcheck.core.exact import Number, Root, rounded
 
 #: What is shown where there is no number.
@@ -116,3 +121,66 @@ def actions_by_theme(actions: Iterable[A]) -> dict[str, list[A]]:
     for action in actions:
         grouped.setdefault(action.theme_id, []).append(action)
     return grouped
+
+
+class _FromSuggestion(_HasTheme, Protocol):
+    text: str
+    suggestion_id: str | None
+
+
+def _suggestion(questionnaire: Questionnaire, action: _FromSuggestion) -> Suggestion | None:
+    if not action.suggestion_id:
+        return None
+    try:
+        theme = questionnaire.theme(action.theme_id)
+    except KeyError:
+        return None
+    return next((s for s in theme.suggestions if s.id == action.suggestion_id), None)
+
+
+def _forms(suggestion: Suggestion, lang: str) -> tuple[str, str, str]:
+    """The ways the workshop writes a suggestion as an action: title, text, "title. text"."""
+    title, text = suggestion.title.get(lang), suggestion.text.get(lang)
+    return title, text, f"{title}. {text}"
+
+
+def unchanged_suggestion(questionnaire: Questionnaire, action: _FromSuggestion
+                         ) -> tuple[Suggestion, int] | None:
+    """The suggestion an action was taken from, with which of its forms (0 title, 1 text,
+    2 "title. text") the action's text is, when the team left it as it was in either
+    language; None when the action is the team's own words or was changed.
+
+    Spaces at the ends and runs of white space do not count as a change."""
+    suggestion = _suggestion(questionnaire, action)
+    if suggestion is None:
+        return None
+    written = " ".join(action.text.split())
+    for lang in LANGUAGES:
+        for form, candidate in enumerate(_forms(suggestion, lang)):
+            if written == " ".join(candidate.split()):
+                return suggestion, form
+    return None
+
+
+def action_text(questionnaire: Questionnaire, action: _FromSuggestion, lang: str) -> str:
+    """The action's text as a report in ``lang`` prints it.
+
+    An action added from a suggestion and not changed by the team is the suggestion's
+    words, so it is printed in the report's language (a Danish workshop's plan reads in
+    English in the English report). Anything the team wrote or changed is theirs and is
+    printed as they wrote it."""
+    found = unchanged_suggestion(questionnaire, action)
+    if found is None:
+        return action.text
+    suggestion, form = found
+    return _forms(suggestion, lang)[form]
+
+
+def planned_suggestions(actions: Iterable[_FromSuggestion]) -> dict[str, list[_FromSuggestion]]:
+    """Suggestion id → the actions of the plan taken from it. A report marks such a
+    suggestion "in the plan" instead of printing its words again beside the action."""
+    planned: dict[str, list[_FromSuggestion]] = {}
+    for action in actions:
+        if action.suggestion_id:
+            planned.setdefault(action.suggestion_id, []).append(action)
+    return planned

@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
-
 from selfcheck.core import scoring
 from selfcheck.core.chain import ChainResult, TeamInput, compare_chain
 from selfcheck.core.content import Questionnaire
 from selfcheck.core.presentation import level_chart
-from selfcheck.core.records import ChainData, ChainLevel, OrganisationData
+from selfcheck.core.records import REFLECTION_IDS, ChainData, ChainLevel, OrganisationData
+from selfcheck.dates import format_long_day
 from selfcheck.exchange.problems import ExchangeError
 from selfcheck.limits import PROBLEMS_SHOWN
 from selfcheck.report.render import ascii_slug, environment, html_to_pdf, svg_data_uri, translations
@@ -60,9 +59,11 @@ def report_context(data: ChainData, lang: str, today: date, brand: Any = None
         "result": result,
         "level_charts": level_charts, "level_names": level_names,
         "team_count": sum(len(level.teams) for level in result.levels),
-        "report_date": format_date(today, format="long", locale=lang),
+        "report_date": format_long_day(today, lang),
         "threshold": scoring.ANONYMITY_THRESHOLD, "shown": PROBLEMS_SHOWN,
         "band_for": lambda score: scoring.band_for(score, questionnaire.bands),
+        "reflections": [(rid, data.report.reflections.get(rid, "")) for rid in REFLECTION_IDS
+                        if data.report.reflections.get(rid, "").strip()],
     }
 
 

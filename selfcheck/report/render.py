@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -114,7 +113,7 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["format_decimal"] = lambda value, format: format_decimal(
         value, format=format, locale=lang)
-    env.globals["format_date"] = lambda value: format_date(value, format="medium", locale=lang)
+    env.globals["format_date"] = lambda value, format="medium": format_day(value, lang, format)
     env.globals["rounded"] = rounded
     env.globals["format_score"] = lambda value, digits=1: format_score(value, lang, digits)
     env.globals["format_day"] = lambda value: format_day(value, lang)
