@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SCRIPTS = ("bench_report.py", "bench_summary.py", "bench_serve.py", "bench_scale.py",
+SCRIPTS = ("bench_report.py", "bench_summary.py", "bench_docx.py", "bench_serve.py",
+           "bench_scale.py",
            "bench_chain.py")
 
 

@@ -447,3 +447,36 @@ def test_filenames_are_ascii():
         "selfcheck-aeroe-kommune-direktionen-2026-12-02.docx"
     assert word.chain_filename("Ærø Kommune", DAY) == \
         "selfcheck-kaede-aeroe-kommune-2026-12-02.docx"
+
+
+# --------------------------------------------------------------------------- downloads
+
+def test_the_word_report_downloads_for_a_team_and_an_organisation(app, facilitator,
+                                                                  questionnaire, consultant):
+    from .conftest import Member, html_text
+
+    facilitator.create(answers="named")
+    for name, value in (("Anne", 4), ("Bo", 2)):
+        Member(app, facilitator.join_url()).join(name).answer_all(
+            questionnaire, {q.id: 6 - value if q.reverse else value
+                            for q in questionnaire.questions}).submit()
+    assert "Hent som Word (.docx)" in html_text(facilitator.results())
+    first = facilitator.client.get(f"{facilitator.results_url}/report.docx")
+    assert first.status_code == 200
+    assert first.mimetype == ("application/vnd.openxmlformats-officedocument."
+                              "wordprocessingml.document")
+    assert first.headers["Content-Disposition"].endswith(".docx")
+    assert first.headers["X-Report-Cache"] == "miss"
+    document = Document(io.BytesIO(first.data))
+    assert document.core_properties.language == "da-DK"
+    assert any(p.style.name == "Heading 1" for p in document.paragraphs)
+    again = facilitator.client.get(f"{facilitator.results_url}/report.docx")
+    assert (again.headers["X-Report-Cache"], again.data) == ("hit", first.data)
+
+    _number, token = consultant.create_organisation()
+    assert consultant.form_post(f"/o/{token}/team-list", {
+        "teams": "Direktion; Direktionen", "list_answers": "named"},
+        page_url=f"/o/{token}").status_code == 200
+    chain = consultant.client.get(f"/o/{token}/report.docx")
+    assert chain.status_code == 200
+    assert Document(io.BytesIO(chain.data)).core_properties.language == "da-DK"

@@ -200,8 +200,9 @@ def _read_export(file: Path, organisation_only: bool = False):
             from None
 
 
-#: What an offline report command writes (--kind): the full report or the two-page summary.
-KINDS = {"report": "", "summary": "_summary"}
+#: What an offline report command writes (--kind): the full report, the two-page summary, or
+#: the report as an editable Word document.
+KINDS = {"report": "", "summary": "_summary", "docx": "_docx"}
 
 
 def _pdf_from_file(whose: str):
@@ -211,7 +212,8 @@ def _pdf_from_file(whose: str):
                                help=f"Language of the report (default: the {whose}'s).")(command)
         command = click.option("--kind", type=click.Choice(tuple(KINDS)), default="report",
                                show_default=True,
-                               help="The full report, or the two-page summary.")(command)
+                               help="The full report (PDF), the two-page summary (PDF), or "
+                                    "the report as a Word document.")(command)
         command = click.option("-o", "--output", type=click.Path(dir_okay=False,
                                                                  path_type=Path),
                                required=True, help="Where to write the file.")(command)

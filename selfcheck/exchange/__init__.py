@@ -12,3 +12,4 @@ TABLES = ("answers", "results")
 JSON = "application/json"
 CSV = "text/csv"  # Flask adds "; charset=utf-8" to text types
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -1,4 +1,4 @@
-"""Rendered PDFs on disk, keyed on the revision of what they show.
+"""Rendered reports (PDF and Word files) on disk, keyed on the revision of what they show.
 """
 
 from __future__ import annotations
@@ -36,21 +36,29 @@ class ReportCache:
     def organisation_scope(organisation_id: int) -> str:
         return f"organisation-{int(organisation_id)}"
 
+    #: The kinds of file kept here, by the extension a key ends with.
+    EXTENSIONS = ("pdf", "docx")
+
     @staticmethod
-    def key(scope: str, content_hash: str, lang: str, today: date, brand: str = "") -> str:
+    def key(scope: str, content_hash: str, lang: str, today: date, brand: str = "",
+            extension: str = "pdf") -> str:
         raw = f"{content_hash}|{lang}|{today.isoformat()}|{renderer_version()}|{brand}"
-        return f"{scope}-{hashlib.sha256(raw.encode()).hexdigest()}"
+        return f"{scope}-{hashlib.sha256(raw.encode()).hexdigest()}.{extension}"
+
+    def _files(self, pattern: str) -> list[Path]:
+        return [path for extension in self.EXTENSIONS
+                for path in self.folder.glob(f"{pattern}.{extension}")]
 
     def forget(self, scope: str) -> int:
-        """Remove every PDF cached for ``scope``; returns how many there were."""
+        """Remove every file cached for ``scope``; returns how many there were."""
         removed = 0
-        for path in self.folder.glob(f"{scope}-*.pdf"):
+        for path in self._files(f"{scope}-*"):
             path.unlink(missing_ok=True)
             removed += 1
         return removed
 
     def path(self, key: str) -> Path:
-        return self.folder / f"{key}.pdf"
+        return self.folder / key
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -65,32 +73,32 @@ class ReportCache:
         processes on one machine and on a shared folder."""
         import fcntl
 
-        pdf = self.get(key)
-        if pdf is not None:
-            return pdf, True
+        body = self.get(key)
+        if body is not None:
+            return body, True
         self.folder.mkdir(parents=True, exist_ok=True)
         lock_path = self.folder / f".{key}.lock"
         with open(lock_path, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another request renders it
             try:
-                pdf = self.get(key)
-                if pdf is not None:
-                    return pdf, True
-                pdf = render()
-                self.put(key, pdf)
-                return pdf, False
+                body = self.get(key)
+                if body is not None:
+                    return body, True
+                body = render()
+                self.put(key, body)
+                return body, False
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
                 lock_path.unlink(missing_ok=True)
 
-    def put(self, key: str, pdf: bytes) -> None:
+    def put(self, key: str, body: bytes) -> None:
         import tempfile
 
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(pdf)
+                handle.write(body)
             os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from another user
             os.replace(temporary, self.path(key))  # atomic: no half-written PDF
         except BaseException:
@@ -99,9 +107,9 @@ class ReportCache:
         self._prune()
 
     def _prune(self) -> None:
-        """Keep the newest ``keep`` PDFs; another instance may be pruning the same folder."""
+        """Keep the newest ``keep`` files; another instance may be pruning the same folder."""
         dated = []
-        for path in self.folder.glob("*.pdf"):
+        for path in self._files("*"):
             try:
                 dated.append((path.stat().st_mtime, path))
             except FileNotFoundError:

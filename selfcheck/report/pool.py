@@ -47,6 +47,8 @@ RENDERERS = {
     "team_summary": ("selfcheck.report.summary", "render_team_summary"),
     "chain": ("selfcheck.report.chain", "render_pdf"),
     "chain_summary": ("selfcheck.report.summary", "render_chain_summary"),
+    "team_docx": ("selfcheck.report.docx", "render_team_docx"),
+    "chain_docx": ("selfcheck.report.docx", "render_chain_docx"),
 }
 
 

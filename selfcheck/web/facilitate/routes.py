@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from selfcheck.core import charts, scoring
 from selfcheck.core.progress import build_progress
 from selfcheck.db import get_session
-from selfcheck.exchange import tables
+from selfcheck.exchange import DOCX, tables
 from selfcheck.exchange import team as exchange
 from selfcheck.exchange.problems import ExchangeError, lines, shown
 from selfcheck.report import pool as render_pool
@@ -146,11 +146,22 @@ def summary_pdf():
     return _report_download("team_summary", summary_filename)
 
 
+@bp.get("/report.docx")
+@row_only
+def report_docx():
+    """The report as an editable Word document (report/docx.py), cached like the PDF."""
+    return _report_download("team_docx", docx_filename, DOCX, "docx")
+
+
 def summary_filename(organisation: str, team: str, today: date) -> str:
     return report.filename(organisation, team, today).removesuffix(".pdf") + "-resume.pdf"
 
 
-def _report_download(kind: str, filename):
+def docx_filename(organisation: str, team: str, today: date) -> str:
+    return report.filename(organisation, team, today).removesuffix(".pdf") + ".docx"
+
+
+def _report_download(kind: str, filename, mimetype: str = PDF, extension: str = "pdf"):
     """A report of ``kind`` (report/pool.RENDERERS) of this assessment, in the page's language.
 
     The revision changes with everything a report shows (revisions.py), so a cached download
@@ -160,7 +171,7 @@ def _report_download(kind: str, filename):
     today = date.today()
     cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
     key = cache.key(cache.scope(assessment.id), f"{kind} revision {assessment.revision}",
-                    lang, today)
+                    lang, today, extension=extension)
 
     def render() -> bytes:
         whole = assessments.load_whole(get_session(), assessment.id)
@@ -171,8 +182,9 @@ def _report_download(kind: str, filename):
             kind, data, lang, today, brand,
             in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
-    pdf, hit = cache.get_or_render(key, render)
-    response = attachment(pdf, PDF, filename(assessment.organisation, assessment.team, today))
+    body, hit = cache.get_or_render(key, render)
+    response = attachment(body, mimetype,
+                          filename(assessment.organisation, assessment.team, today))
     # Says whether this instance rendered the PDF or found it (perhaps another's) in the cache.
     response.headers["X-Report-Cache"] = "hit" if hit else "miss"
     return response

@@ -32,7 +32,7 @@ from selfcheck.core.presentation import level_chart
 from selfcheck.core.scoring import ANONYMITY_THRESHOLD, band_for
 from selfcheck.core.tokens import show_code
 from selfcheck.db import get_session
-from selfcheck.exchange import CSV, JSON, XLSX, tables
+from selfcheck.exchange import CSV, DOCX, JSON, XLSX, tables
 from selfcheck.exchange import chain as chain_json
 from selfcheck.exchange import team as team_json
 from selfcheck.exchange.problems import ExchangeError, lines, message, shown
@@ -420,18 +420,29 @@ def summary_pdf():
     return _chain_download("chain_summary", _summary_filename)
 
 
+@org.get("/report.docx")
+@row_only
+def report_docx():
+    """The chain's report as an editable Word document (report/docx.py)."""
+    return _chain_download("chain_docx", _docx_filename, DOCX, "docx")
+
+
 def _summary_filename(name: str, today: date) -> str:
     return chain_report.filename(name, today).removesuffix(".pdf") + "-resume.pdf"
 
 
-def _chain_download(kind: str, filename):
+def _docx_filename(name: str, today: date) -> str:
+    return chain_report.filename(name, today).removesuffix(".pdf") + ".docx"
+
+
+def _chain_download(kind: str, filename, mimetype: str = PDF, extension: str = "pdf"):
     """A report of ``kind`` (report/pool.RENDERERS) of the chain. Only the organisation's row
     is loaded for a cached download; the whole chain only when it must be rendered."""
     organisation = g.organisation
     lang, today = str(get_locale()), date.today()
     cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
     key = cache.key(cache.organisation_scope(organisation.id),
-                    f"{kind} {chain_revision(organisation)}", lang, today)
+                    f"{kind} {chain_revision(organisation)}", lang, today, extension=extension)
 
     def render() -> bytes:
         g.organisation = organisations.load_chain(get_session(), organisation.id)
@@ -440,8 +451,8 @@ def _chain_download(kind: str, filename):
             kind, data, lang, today, brand_for_organisation(get_session(), g.organisation),
             in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
-    pdf, hit = cache.get_or_render(key, render)
-    response = attachment(pdf, PDF, filename(organisation.name, today))
+    body, hit = cache.get_or_render(key, render)
+    response = attachment(body, mimetype, filename(organisation.name, today))
     response.headers["X-Report-Cache"] = "hit" if hit else "miss"
     return response
 
