@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -412,7 +413,9 @@ def test_follow_up_chain_of_three_shows_change_and_trend(app, questionnaire, db)
     flat = " ".join(pdf_text.split())
     assert "Udvikling siden sidst" in flat
     assert "Samlet score dengang 3,5, nu 3,0. ↓ -0,5" in flat
-    assert "Udefra og ind 2,5 3,5 3,0 ↓ -0,5 –" in flat
+    # The summary's table: the score now, its category and range, then last time's and the
+    # change (the page shows every round; the PDF the last two).
+    assert "2. Udefra og ind 3,0 – På vej 3,0–3,0 3,5 ↓ -0,5" in flat
 
 
 def test_offline_report_of_an_exported_follow_up(app, runner, example, tmp_path):
@@ -424,7 +427,8 @@ def test_offline_report_of_an_exported_follow_up(app, runner, example, tmp_path)
     data = exchange.load_export(json.loads(exported.read_text()))
     assert len(data.history) == 1
     pages = [p.extract_text() for p in PdfReader(pdf_path).pages]
-    progress = next(p for p in pages if p.startswith("Udvikling siden sidst"))
+    progress = next(p for p in pages if "Handlinger fra sidst" in p)
+    summary = " ".join(next(p for p in pages if p.startswith("Sammenfatning")).split())
     _session, assessment = load(app, example)
     with app.app_context():
         now = result_service.results(assessment)
@@ -433,7 +437,8 @@ def test_offline_report_of_an_exported_follow_up(app, runner, example, tmp_path)
                                  locale="da")
     purpose_then = format_decimal(rounded(before.scores["purpose"], 1), format="0.0",
                                   locale="da")
-    assert f"Alle kender målene og hensigten {purpose_then} {purpose_now}" in progress
+    assert re.search(rf"1\. Alle kender målene og hensigten {purpose_now} .+? [\d,]+–[\d,]+ "
+                     rf"{purpose_then} ", summary), summary
     assert "Alle chefer bruger én side om målene på deres personalemøder." in " ".join(
         progress.split("\n"))
     assert date.fromisoformat(before.created_at[:10]) < date.today()

@@ -96,8 +96,9 @@ def demo(tmp_path_factory, migrated_database):
 def _pdf_text(pdf: bytes, folder: Path) -> str:
     path = folder / "report.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    # -raw: in the order the text is drawn, so a table cell's lines stay together
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
 
 
 def _pages(pdf: bytes) -> int:
@@ -215,11 +216,13 @@ def test_the_results_table_has_the_pdfs_numbers(team):
             assert number_shown in pdf_text
         if tr.consensus is not None:
             assert row[2] in pdf_text
-    # "3,2 af 5", never a percent beside a score out of 5.
+    # The PDF's words: "3,2 på skalaen fra 1 til 5", never a percent beside a score of 5.
     overall = next(p.text for p in document.paragraphs if p.text.startswith("Samlet score"))
-    assert overall == (f"Samlet score: {da(result.overall)} af 5 · "
+    assert overall == (f"Samlet score: {da(result.overall)} på skalaen fra 1 til 5 · "
                        f"{result.respondents} medlemmer har svaret.")
-    assert f"Samlet score: {da(result.overall)} af 5" in pdf_text
+    # (pdftotext -raw drops the space after the bold figure: compare without spaces)
+    assert "".join(f"Samlet score: {da(result.overall)} på skalaen fra 1 til 5".split()) in \
+        "".join(pdf_text.split())
     assert not any("%" in cell for table in document.tables[:-1] for row in rows(table)
                    for cell in row)
 

@@ -207,7 +207,7 @@ def check_themes(pages: list[Page], document) -> list[str]:
             continue  # the next theme starts on the same page: this one ended there
         nxt = pages[first + 1].body if first + 1 < len(pages) else ""
         if not nxt.startswith((follows or "Metode og kilde\n", "Metode og kilde\n",
-                               "Refleksion\n", "Anbefalede næste skridt\n")):
+                               "Refleksioner\n", "Anbefalede næste skridt\n")):
             split.append(name)
     return split
 

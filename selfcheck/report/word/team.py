@@ -13,11 +13,12 @@ from typing import Any
 
 from babel.dates import format_date
 
+from selfcheck.core.presentation import action_text
 from selfcheck.core.records import AssessmentData
 from selfcheck.report import team as pdf_report
 from selfcheck.report.word import parts
 from selfcheck.report.word.pictures import rasterise, svg_of
-from selfcheck.report.word.texts import Words, action_text, words
+from selfcheck.report.word.texts import Words, words
 from selfcheck.report.word.writer import Column, WordWriter
 
 RADAR_WIDTH = 12.0  # cm; its labels print at 7.8 pt (the PDF: 13.2 cm, 8.5 pt)
@@ -90,7 +91,7 @@ def _summary(writer: WordWriter, w: Words, context: dict[str, Any], radar) -> No
                            threshold=context["threshold"]))
         return
     writer.paragraph(f"{_('Overall score')}: ", ("bold", score(r.overall)),
-                     f" {_('of 5')} · ",
+                     f" {_('on the scale from 1 to 5')} · ",
                      w.ngettext("%(num)d member answered.", "%(num)d members answered.",
                                 r.respondents), size=12)
     if radar is not None:
@@ -159,7 +160,7 @@ def _plan(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
         for number, theme in enumerate(q.themes, 1):
             if theme.id in groups:
                 rows.append(f"{number}. {theme.title.get(w.lang)}")
-                rows.extend((action_text(a, q, w.lang), a.owner, w.day(a.due_date),
+                rows.extend((action_text(q, a, w.lang), a.owner, w.day(a.due_date),
                              w.status(a.status)) for a in groups[theme.id])
         writer.table([Column(_("Action"), 8.7), Column(_("Owner"), 3.0),
                       Column(_("Due date"), 2.9), Column(_("Status"), 2.4)], rows,
@@ -219,7 +220,7 @@ def _progress(writer: WordWriter, w: Words, context: dict[str, Any]) -> None:
             [Column(_("Theme"), 3.6), Column(_("Action"), 7.0), Column(_("Owner"), 2.6),
              Column(_("Due date"), 2.2), Column(_("Status"), 1.6)],
             [(q.theme(a.theme_id).title.get(w.lang) if a.theme_id in ids else a.theme_id,
-              action_text(a, q, w.lang), a.owner, w.day(a.due_date), w.status(a.status))
+              action_text(q, a, w.lang), a.owner, w.day(a.due_date), w.status(a.status))
              for a in progress.earlier_actions])
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from selfcheck.core.content import Questionnaire
 from selfcheck.core.presentation import format_score
 from selfcheck.dates import format_day
 from selfcheck.report.render import translations
@@ -45,20 +44,3 @@ def words(lang: str) -> Words:
         return catalog.ngettext(singular, plural, num) % {"num": num, **parameters}
 
     return Words(lang, _, ngettext)
-
-
-def action_text(action, questionnaire: Questionnaire, lang: str) -> str:
-    """An action as the report's language says it: one taken from a suggestion was written
-    in the language of the page it was picked on ("title. text", web/workshop); while its
-    text is still that suggestion's, it is printed in ``lang``. A text the team changed is
-    printed as they wrote it."""
-    if action.suggestion_id:
-        for theme in questionnaire.themes:
-            for suggestion in theme.suggestions:
-                if suggestion.id != action.suggestion_id:
-                    continue
-                written = {f"{suggestion.title.get(other)}. {suggestion.text.get(other)}"
-                           for other in ("da", "en")}
-                if action.text in written:
-                    return f"{suggestion.title.get(lang)}. {suggestion.text.get(lang)}"
-    return action.text
