@@ -413,6 +413,7 @@ def test_follow_up_chain_of_three_shows_change_and_trend(app, questionnaire, db)
     flat = " ".join(pdf_text.split())
     assert "Udvikling siden sidst" in flat
     assert "Samlet score dengang 3,5, nu 3,0. ↓ -0,5" in flat
+    assert "Medlemmer, der har svaret: 2 sidst, 2 nu." in flat
     # The summary's table: the score now, its category and range, then last time's and the
     # change (the page shows every round; the PDF the last two).
     assert "2. Udefra og ind 3,0 – På vej 3,0–3,0 3,5 ↓ -0,5" in flat

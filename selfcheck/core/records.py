@@ -71,6 +71,8 @@ class HistoryEntry:
     # Statement id → (theme id, mean raw answer); empty in exports made before statements were
     # carried. Follow-ups compare statements by id: an id only lives while its meaning does.
     statements: Mapping[str, tuple[str, Fraction | None]] = field(default_factory=dict)
+    # How many members had submitted then; None in exports made before it was carried.
+    respondents: int | None = None
 
 
 # The team's three reflection questions, as ledelsesevaluering.dk asks them (issue 19):

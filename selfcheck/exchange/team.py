@@ -67,6 +67,7 @@ def history_document(history: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
         "created_at": entry.created_at,
         "closed_at": entry.closed_at,
         "overall": _json_number(entry.overall),
+        "respondents": entry.respondents,
         "themes": [{"theme_id": theme_id, "score": _json_number(score),
                     "consensus": _json_number(entry.consensus.get(theme_id))}
                    for theme_id, score in entry.scores.items()],
@@ -302,7 +303,7 @@ def _history(raw: list, problems: list[Problem]) -> list[HistoryEntry]:
                       for q in item.get("statements", [])}
         entries.append(HistoryEntry(item["created_at"], item.get("closed_at"),
                                     exact_or_none(item["overall"]), scores, consensus, actions,
-                                    statements))
+                                    statements, item.get("respondents")))
     return entries
 
 

@@ -105,9 +105,9 @@ def report_context(data: AssessmentData, lang: str, today: date,
         "decisions": {d.theme_id: d for d in data.decisions},
         "progress": progress,
         "progress_by_theme": {row.theme_id: row for row in progress.rows} if progress else {},
-        # The earlier round's respondents, where the history carries them (older exports
-        # and today's HistoryEntry do not: the report then says only today's number).
-        "respondents_then": getattr(data.history[-1], "respondents", None)
+        # The earlier round's respondents, where the history carries them (exports made
+        # before it was carried do not: the report then says only today's number).
+        "respondents_then": data.history[-1].respondents
         if data.history else None,
         "has_agreed": has_agreed,
         "actions": data.actions,

@@ -59,4 +59,5 @@ def _history_entry(earlier) -> HistoryEntry:
         actions=tuple(ActionData(**action_dict(a)) for a in earlier.actions),
         statements={q.question_id: (t.theme_id, q.mean) for t in result.themes
                     for q in t.questions},
+        respondents=result.respondents,
     )
