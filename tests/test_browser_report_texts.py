@@ -26,6 +26,10 @@ REFLECTIONS = {"Hvad har overrasket jer positivt?": "At vi er så enige om form�
                "Hvad vil I gerne vide mere om?": "Hvordan andre kommuner gør."}
 
 
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def a_team_that_has_answered(app, questionnaire) -> Facilitator:
     facilitator = Facilitator(app).create(organisation="Odense Kommune", answers="named")
     join = facilitator.join_url()
@@ -75,7 +79,11 @@ def test_a_consultant_writes_the_report(live_server, new_page, tmp_path):
 
     # the preview is the report itself, in the page
     preview = page.frame_locator("#report-preview")
-    assert "Odense Kommune" in preview.locator("body").inner_text(timeout=10000)
+    shown = preview.locator("body").inner_text(timeout=10000)
+    assert "Odense Kommune" in shown
+    assert CONCLUSION in shown  # typed markup shows as written
+    for text in [*OBSERVATIONS.values(), *REFLECTIONS.values()]:
+        assert text in shown
     # and the document it and the PDF are built from carries the texts
     document = page.request.get(base + "/export.json").json()
     assert document["report"]["conclusion"] == CONCLUSION
@@ -89,9 +97,44 @@ def test_a_consultant_writes_the_report(live_server, new_page, tmp_path):
     path = tmp_path / "report.pdf"
     download_info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF-")
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = flat(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                               text=True, check=True).stdout)
     assert "Odense Kommune" in text
+    for written in [CONCLUSION, *OBSERVATIONS.values(), *REFLECTIONS.values()]:
+        assert written in text
+    assert "Kommentarer" not in text  # the section left out
+
+    # the two-page summary and the Word file carry the conclusion too
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Hent resumé (2 sider)").click()
+    summary = tmp_path / "summary.pdf"
+    download_info.value.save_as(summary)
+    summary_text = flat(subprocess.run(["pdftotext", str(summary), "-"], capture_output=True,
+                                       text=True, check=True).stdout)
+    assert CONCLUSION in summary_text
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Hent som Word (.docx)").click()
+    word = tmp_path / "report.docx"
+    download_info.value.save_as(word)
+    from docx import Document
+
+    paragraphs = "\n".join(p.text for p in Document(word).paragraphs)
+    for written in [CONCLUSION, *OBSERVATIONS.values(), *REFLECTIONS.values()]:
+        assert written in paragraphs
+
+    # a changed text is a new PDF, never the cached one
+    cached = page.request.get(base + "/report.pdf")
+    assert cached.headers["x-report-cache"] == "hit"
+    page.get_by_label("Din vurdering, øverst i rapporten").fill("En ny vurdering.")
+    expect(page.locator("#report-form")).to_have_attribute("data-dirty", "no", timeout=10000)
+    expect(status).to_have_text("Gemt")
+    fresh = page.request.get(base + "/report.pdf")
+    assert fresh.headers["x-report-cache"] == "miss"
+    fresh_path = tmp_path / "fresh.pdf"
+    fresh_path.write_bytes(fresh.body())
+    fresh_text = flat(subprocess.run(["pdftotext", str(fresh_path), "-"], capture_output=True,
+                                     text=True, check=True).stdout)
+    assert "En ny vurdering." in fresh_text and CONCLUSION not in fresh_text
 
     # a text refused by the server says why, in the status line
     page.evaluate("document.getElementById('field-conclusion').removeAttribute('maxlength')")
