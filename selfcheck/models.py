@@ -324,6 +324,22 @@ class Account(Base):
         return f"{self.id}:{self.session_secret}"
 
 
+class LoginSession(Base):
+    """One login of an account, on one device: the server's half of the session cookie.
+
+    The cookie is signed, so a copy of it stays valid as long as the server accepts it.
+    Logging out deletes this row, and with it every copy of that cookie; "log out
+    everywhere" and a new password delete all of the account's rows."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                            index=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Access(Base):
     """One account's role on one assessment or one organisation (never both).
 

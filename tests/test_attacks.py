@@ -309,3 +309,27 @@ def test_a_facilitator_who_starts_a_teams_follow_up_does_not_become_its_owner(ap
     roles = {(a.account.email, a.role) for a in db.scalars(
         select(Access).where(Access.assessment_id == new.id))}
     assert roles == {("ejer@example.dk", "owner"), ("kollega@example.dk", "facilitator")}
+
+
+# ------------------------------------------------------------------- logging out
+
+def test_logging_out_ends_every_copy_of_that_sessions_cookie(app, consultant):
+    stolen = app.test_client()
+    stolen.set_cookie("session", consultant.client.get_cookie("session").value)
+    assert stolen.get("/w").status_code == 200  # a copy works while the login lasts
+    other_device = Consultant(app, consultant.email)
+    assert other_device.login().status_code == 302
+    response = consultant.form_post("/logout", page_url="/w")
+    assert response.status_code == 302
+    assert consultant.client.get("/w").status_code == 302
+    assert stolen.get("/w").status_code == 302  # the copy ended with it
+    assert other_device.client.get("/w").status_code == 200  # another login goes on
+
+
+def test_log_out_everywhere_and_a_new_password_end_every_login(app, consultant):
+    other_device = Consultant(app, consultant.email)
+    assert other_device.login().status_code == 302
+    ended = consultant.form_post("/account/logout-everywhere", page_url="/account")
+    assert ended.status_code == 302
+    assert other_device.client.get("/w").status_code == 302
+    assert consultant.client.get("/w").status_code == 302

@@ -2,7 +2,9 @@
 
 A login session is tied to the account's ``session_secret`` (web/auth/routes.py puts it in
 the session's user id), so setting a new secret ends every session of that account at
-once: after a password change, a reset, or "log out everywhere".
+once: after a password change, a reset, or "log out everywhere". Each login also has its
+row (models.LoginSession, found by the hash of the session's ``sid``): logging out deletes
+it, so a copy of the cookie taken before is worth nothing after.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import re
 import secrets
 import unicodedata
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from selfcheck.core.tokens import hash_token, new_token
 from selfcheck.exchange.problems import ExchangeError
-from selfcheck.models import Account, utcnow
+from selfcheck.models import Account, LoginSession, utcnow
 from selfcheck.services.accounts.passwords import (
     DUMMY_HASH,
     hash_password,
@@ -94,24 +97,57 @@ def set_password(session: Session, account: Account, password: str) -> None:
     if problem:
         raise ExchangeError([problem])
     account.password_hash = hash_password(password)
-    account.session_secret = secrets.token_hex(16)
+    _end_every_login(session, account)
     session.commit()
 
 
 def log_out_everywhere(session: Session, account: Account) -> None:
-    account.session_secret = secrets.token_hex(16)
+    _end_every_login(session, account)
     session.commit()
 
 
-def from_session_id(session: Session, value: str) -> Account | None:
-    """The account a login session belongs to, if its secret is still the current one."""
+def _end_every_login(session: Session, account: Account) -> None:
+    account.session_secret = secrets.token_hex(16)
+    session.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
+
+
+#: How long a login is kept on the server: as long as Flask keeps a permanent session.
+LOGIN_DAYS = 31
+
+
+def start_login(session: Session, account: Account) -> str:
+    """A new login of ``account``: its ``sid`` for the session cookie, stored hashed. The
+    account's logins older than LOGIN_DAYS are forgotten on the way. One commit."""
+    from datetime import timedelta
+
+    session.execute(delete(LoginSession).where(
+        LoginSession.account_id == account.id,
+        LoginSession.created_at < utcnow() - timedelta(days=LOGIN_DAYS)))
+    sid = new_token()
+    session.add(LoginSession(account_id=account.id, sid_hash=hash_token(sid)))
+    session.commit()
+    return sid
+
+
+def end_login(session: Session, sid: str | None) -> None:
+    """Log out this login only: every copy of its cookie stops working. One commit."""
+    if sid and len(sid) <= 100:
+        session.execute(delete(LoginSession).where(LoginSession.sid_hash == hash_token(sid)))
+        session.commit()
+
+
+def from_session_id(session: Session, value: str, sid: str | None) -> Account | None:
+    """The account a login session belongs to, if its secret is still the current one and
+    its login (``sid``) has not been logged out."""
     number, _, secret = (value or "").partition(":")
-    if not number.isdigit() or len(number) > 18 or not secret:
+    if not number.isdigit() or len(number) > 18 or not secret or not sid or len(sid) > 100:
         return None
     account = session.get(Account, int(number))
     if account is None or not secrets.compare_digest(account.session_secret, secret):
         return None
-    return account
+    login = session.scalar(select(LoginSession.id).where(
+        LoginSession.sid_hash == hash_token(sid), LoginSession.account_id == account.id))
+    return account if login is not None else None
 
 
 def reset_token(account: Account, secret_key: str) -> str:

@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_account(value: str):
-    return users.from_session_id(get_session(), value)
+    return users.from_session_id(get_session(), value, session.get("sid"))
 
 
 def _show_problems(form, error: ExchangeError) -> None:
@@ -93,14 +93,13 @@ def _wrong_current_password(_response) -> bool:
 
 def _start_session(account) -> None:
     """A fresh session for the account: nothing from before the login survives, and the
-    session gets a new random identifier (``sid``), so no two logins share one."""
-    import secrets
-
+    session gets a new random identifier (``sid``), so no two logins share one. The server
+    keeps the login (users.start_login) until it is logged out."""
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
-    session["sid"] = secrets.token_urlsafe(16)
+    session["sid"] = users.start_login(get_session(), account)
     login_user(account)
 
 
@@ -143,6 +142,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    users.end_login(get_session(), session.get("sid"))  # every copy of the cookie ends too
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
