@@ -64,7 +64,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # facilitator's browser used.
         "PUBLIC_URL": None,
         # RATELIMIT_STORAGE_URI (Flask-Limiter's storage) has no default here: unset, it is
-        # memory:// with SQLite (ratelimit.py) and refused with a database server (check_shared).
+        # a SQLite file beside the embedded database (ratelimit.py), and refused with a
+        # database server (check_shared).
         # Whether anyone may create an account ("open"), or only an administrator with
         # `selfcheck user add` ("closed"). `make run` opens it.
         "SIGNUP": "closed",

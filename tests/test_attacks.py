@@ -333,3 +333,53 @@ def test_log_out_everywhere_and_a_new_password_end_every_login(app, consultant):
     assert ended.status_code == 302
     assert other_device.client.get("/w").status_code == 302
     assert consultant.client.get("/w").status_code == 302
+
+
+# ----------------------------------------------------- login limits across workers
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`selfcheck serve` as `make run` starts it: the embedded SQLite database, 2 workers,
+    nothing else set, and one account."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from .servers import Instance
+
+    folder = tmp_path_factory.mktemp("served")
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith("SELFCHECK_")}
+    environment.update({"SELFCHECK_DATABASE_URL": f"sqlite:///{folder / 'selfcheck.sqlite'}",
+                        "SELFCHECK_SECRET_KEY": "served", "SELFCHECK_SIGNUP": "open"})
+    command = str(Path(sys.executable).parent / "selfcheck")
+    subprocess.run([command, "db", "upgrade"], env=environment, check=True,
+                   capture_output=True, timeout=120)
+    subprocess.run([command, "user", "add", "offer@example.dk"], env=environment, check=True,
+                   capture_output=True, input=f"{PASSWORD}\n{PASSWORD}\n", text=True,
+                   timeout=120)
+    instance = Instance(environment, folder / "serve.log").start()
+    try:
+        instance.wait()
+        yield instance
+    finally:
+        instance.stop()
+
+
+def _login_with_a_new_connection(url: str, email: str, password: str) -> int:
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get("/login")
+        return client.post("/login", data={"csrf_token": csrf_token(page.text), "email": email,
+                                           "password": password}).status_code
+
+
+def test_login_limits_hold_across_the_workers_of_selfcheck_serve(served):
+    """Counters in memory were one per worker: 8-10 of 14 wrong passwords were checked."""
+    statuses = [_login_with_a_new_connection(served.url, "offer@example.dk", f"forkert {n}")
+                for n in range(9)]
+    assert statuses == [400] * 5 + [429] * 4
+    # the right password is refused too while the account is limited
+    assert _login_with_a_new_connection(served.url, "offer@example.dk", PASSWORD) == 429
