@@ -338,7 +338,8 @@ def test_front_page_shows_the_citation(client, questionnaire):
 
 
 def _method_section(html: str) -> str:
-    section = re.search(r'<section[^>]*id="method".*?</section>', html, re.S)
+    # The method is the report's last part: from its element to the end of the body.
+    section = re.search(r'<\w+[^>]*id="method".*?</body>', html, re.S)
     assert section, "no method section in the report"
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", section.group(0))).split())
 
