@@ -26,6 +26,7 @@ ENVIRONMENT = {
     "SELFCHECK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "SELFCHECK_REPORT_CACHE_DIR": "REPORT_CACHE_DIR",
     "SELFCHECK_SIGNUP": "SIGNUP",
+    "SELFCHECK_CREATE": "CREATE",
     "SELFCHECK_SMTP_URL": "SMTP_URL",
     "SELFCHECK_MAIL_FROM": "MAIL_FROM",
     "SELFCHECK_RETENTION_DAYS": "RETENTION_DAYS",
@@ -35,7 +36,7 @@ ENVIRONMENT = {
 WHOLE_NUMBERS = {"TRUSTED_PROXIES": (0, 5), "RETENTION_DAYS": (1, 36500)}
 
 #: Settings that take one of a few words.
-CHOICES = {"SIGNUP": ("open", "closed")}
+CHOICES = {"SIGNUP": ("open", "closed"), "CREATE": ("anyone", "accounts")}
 
 
 class ConfigError(Exception):
@@ -69,6 +70,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Whether anyone may create an account ("open"), or only an administrator with
         # `selfcheck user add` ("closed"). `make run` opens it.
         "SIGNUP": "closed",
+        # Who may create assessments and organisations: "anyone" (a laptop, a team's own
+        # install) or only logged-in "accounts" (a hosted service). Web/guards.creates.
+        "CREATE": "anyone",
         # Where password reset links are sent from; unset: an administrator resets passwords.
         "SMTP_URL": None,
         "MAIL_FROM": "selfcheck@localhost",

@@ -383,3 +383,55 @@ def test_login_limits_hold_across_the_workers_of_selfcheck_serve(served):
     assert statuses == [400] * 5 + [429] * 4
     # the right password is refused too while the account is limited
     assert _login_with_a_new_connection(served.url, "offer@example.dk", PASSWORD) == 429
+
+
+# ------------------------------------------------------------------ who may create
+
+def test_with_create_accounts_only_a_logged_in_account_creates(app, db):
+    from selfcheck.models import Organisation
+
+    app.config["CREATE"] = "accounts"
+    visitor = Facilitator(app)
+    page = visitor.client.get("/new")
+    assert page.status_code == 302 and page.headers["Location"] == "/login?next=/new"
+    for url, data in (("/new", {"organisation": "Aarhus Kommune", "team": "Direktionen",
+                                "language": "da", "answers": "anonymous"}),
+                      ("/o/new", {"name": "Aarhus Kommune", "language": "da"}),
+                      ("/example", {"lang": "da"})):
+        token = csrf_token(visitor.client.get("/").get_data(as_text=True))
+        response = visitor.client.post(url, data={"csrf_token": token, **data})
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
+    assert db.scalar(select(func.count()).select_from(Assessment)) == 0
+    assert db.scalar(select(func.count()).select_from(Organisation)) == 0
+    login_page = visitor.client.get("/login?next=/new")
+    assert "Log ind for at oprette en selvevaluering eller en organisation her." in \
+        html_text(login_page)
+
+    consultant = Consultant(app, "konsulent@example.dk").signup()
+    assessment_id, _token = consultant.create_assessment()
+    consultant.create_organisation()
+    assert db.scalar(select(func.count()).select_from(Assessment)) == 1
+
+
+def test_creation_without_an_account_is_limited_per_client(app, db):
+    from selfcheck.web.guards import CREATIONS_PER_CLIENT
+
+    assert CREATIONS_PER_CLIENT.startswith("20 per hour")
+    visitor = Facilitator(app)
+    for _ in range(20):
+        visitor.create()
+    page = visitor.client.get("/new")
+    refused = visitor.client.post("/new", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "organisation": "Aarhus Kommune",
+        "team": "Direktion 21", "language": "da", "answers": "anonymous"})
+    assert refused.status_code == 429
+    assert db.scalar(select(func.count()).select_from(Assessment)) == 20
+    # a form refused for its content does not count against the limit of another client …
+    other = Facilitator(app)
+    other.client.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    assert other.create().token
+    # … and an account is not limited
+    consultant = Consultant(app, "konsulent@example.dk").signup()
+    consultant.client.environ_base["REMOTE_ADDR"] = "127.0.0.1"
+    assert consultant.create_assessment()

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -143,6 +143,36 @@ def row_only(view):
     the loader then skips its members, answers, decisions and actions."""
     view.row_only = True
     return view
+
+
+#: Assessments and organisations one client without an account may create (the successful
+#: ones count): enough for a consultant's busy day, too few for a script to fill the database.
+CREATIONS_PER_CLIENT = "20 per hour; 100 per day"
+
+
+def creates(view):
+    """A view that creates an assessment or an organisation (a form, an import, the example).
+
+    Where the host chose ``SELFCHECK_CREATE=accounts``, a visitor without a login is sent to
+    log in first. Whoever may create, a client without an account is limited to
+    CREATIONS_PER_CLIENT; an account is known, and is not."""
+    from selfcheck.ratelimit import limiter
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        if current_app.config.get("CREATE") == "accounts" and current_account() is None:
+            flash(_("Log in to create a self-assessment or an organisation here."), "info")
+            return login_redirect()
+        return view(*args, **kwargs)
+
+    return limiter.limit(CREATIONS_PER_CLIENT, methods=["POST"], deduct_when=_created,
+                         exempt_when=lambda: current_account() is not None)(guarded)
+
+
+def _created(response) -> bool:
+    """A creating view redirects to what it made; a refusal shows the form again (400)."""
+    return response.status_code == 302 and not response.headers.get(
+        "Location", "").startswith(url_for("auth.login"))
 
 
 def login_first(view):

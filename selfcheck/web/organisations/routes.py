@@ -49,6 +49,7 @@ from selfcheck.web.context import current_document
 from selfcheck.web.downloads import PDF, attachment
 from selfcheck.web.fields import EmptyForm
 from selfcheck.web.guards import (
+    creates,
     current_account,
     login_first,
     open_organisation,
@@ -70,6 +71,7 @@ org = Blueprint("organisation", __name__, url_prefix="/o/<token>")
 
 
 @bp.route("/o/new", methods=["GET", "POST"])
+@creates
 def new():
     form = OrganisationForm()
     if form.validate_on_submit():

@@ -23,7 +23,7 @@ from selfcheck.exchange.problems import ExchangeError, lines, shown
 from selfcheck.services import assessments, demo
 from selfcheck.web.context import current_document
 from selfcheck.web.fields import EmptyForm, UploadForm
-from selfcheck.web.guards import safe_next
+from selfcheck.web.guards import creates, safe_next
 from selfcheck.web.start.forms import CreateAssessmentForm
 from selfcheck.web.workspace.routes import hold_if_logged_in
 
@@ -37,6 +37,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@creates
 def new():
     form = CreateAssessmentForm()
     if request.method == "GET":
@@ -60,6 +61,7 @@ def new():
 
 
 @bp.post("/import")
+@creates
 def import_file():
     """Create an assessment from an exported JSON file (e.g. from another machine)."""
     form = UploadForm()
@@ -83,6 +85,7 @@ def import_file():
 
 
 @bp.post("/example")
+@creates
 def example():
     """Create a fresh example assessment and open its results, as a facilitator would."""
     lang = str(request.form.get("lang", "da"))
