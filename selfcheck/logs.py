@@ -4,12 +4,17 @@ Links are keys: ``/f/<token>``, ``/j/<token>``, ``/p/<token>``, ``/o/<token>``, 
 or a reset link, a join code. gunicorn's access log would write them into log files that
 operators copy and keep, so `selfcheck serve` turns it off and the app logs each request
 itself, to stdout, with those parts replaced by "…".
+
+Every answer with a 5xx status is logged once as an error, with the request's id
+(``X-Request-Id``), which the error page shows, so a facilitator can quote it to the host.
+An exception's log names the path with its key left out, never the key.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 import sys
 import time
 
@@ -35,10 +40,18 @@ def redact(path: str) -> str:
     return SECRET_PATH.sub(replace, path)
 
 
+def request_id() -> str:
+    """This request's id: short, random, and in the log beside the error it names."""
+    if "request_id" not in g:
+        g.request_id = secrets.token_hex(6)
+    return g.request_id
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _start_clock() -> None:
         g.request_started = time.perf_counter()
+        request_id()
 
     @app.after_request
     def _log(response):
@@ -46,7 +59,20 @@ def init_app(app: Flask) -> None:
         took = (time.perf_counter() - started) * 1000 if started else 0.0
         logger.info("%s %s %s %.0f ms", request.method, redact(request.path),
                     response.status_code, took)
+        if response.status_code >= 500 and not g.get("error_logged"):
+            g.error_logged = True
+            app.logger.error("%s %s answered %s (request %s)", request.method,
+                             redact(request.path), response.status_code, request_id())
+        response.headers["X-Request-Id"] = request_id()
         return response
+
+    def log_exception(exc_info) -> None:
+        """Flask's own log of an unhandled exception names the whole path (its key too)."""
+        g.error_logged = True
+        app.logger.error("%s %s failed (request %s)", request.method, redact(request.path),
+                         request_id(), exc_info=exc_info)
+
+    app.log_exception = log_exception
 
 
 def to_stdout() -> None:

@@ -6,6 +6,8 @@ import pytest
 
 from selfcheck.config import from_environment, instance_secret_key
 
+from .conftest import html_text
+
 pytestmark = pytest.mark.both_databases
 
 
@@ -75,3 +77,45 @@ def test_healthz_answers_503_with_one_word_when_the_database_does_not(app, tmp_p
 
 def test_healthz_is_never_rate_limited(client):
     assert {client.get("/healthz").status_code for _ in range(60)} == {200}
+
+
+# ------------------------------------------------------------------- 5xx in the log
+
+def test_every_5xx_is_logged_once_with_the_request_id_the_page_shows(app, caplog):
+    import logging
+
+    from flask import abort
+
+    def boom(token):
+        raise RuntimeError("something broke")
+
+    def unavailable(token):
+        abort(503)
+
+    app.add_url_rule("/j/<token>/boom", view_func=boom)
+    app.add_url_rule("/j/<token>/unavailable", view_func=unavailable)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as when served: the error page, not a raise
+    client = app.test_client()
+    secret = "hemmelig-noegle-123"
+    for path, code in (("boom", 500), ("unavailable", 503)):
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            response = client.get(f"/j/{secret}/{path}")
+        assert response.status_code == code
+        request_id = response.headers["X-Request-Id"]
+        assert len(request_id) == 12
+        assert f"Forespørgsel: {request_id}" in html_text(response)
+        errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1
+        assert request_id in errors[0].getMessage()
+        assert f"/j/…/{path}" in errors[0].getMessage()
+        assert (errors[0].exc_info is not None) is (code == 500)
+        logged = " ".join(r.getMessage() for r in caplog.records)
+        assert secret not in logged
+
+
+def test_a_4xx_page_shows_no_request_id(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert "Forespørgsel:" not in html_text(response)
+    assert response.headers["X-Request-Id"]

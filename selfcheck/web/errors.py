@@ -41,9 +41,11 @@ def render_error(code: int, description: str | None):
     if code == 429 and request.blueprint == "auth":
         explanation = _("Too many failed attempts to log in. Wait a few minutes and try again, "
                         "or ask the administrator to set a new password.")
+    from selfcheck.logs import request_id
+
     return render_template(
         "errors/error.html", code=code, title=title, description=description,
-        explanation=explanation,
+        explanation=explanation, request_id=request_id() if code >= 500 else None,
     ), code
 
 
