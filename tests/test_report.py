@@ -483,3 +483,48 @@ def test_a_report_rendered_in_the_helper_process_is_the_same(app, questionnaire)
 
     assert read(pooled) == read(local) and len(read(local)) >= 10
     assert read(pooled_chain) == read(local_chain) and len(read(local_chain)) > 3
+
+
+# ------------------------------------------------------- a cache folder that cannot be written
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real file system with room for 16 KiB: a tmpfs, mounted for this test."""
+    import subprocess
+
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    assert mounted.returncode == 0, f"the test mounts a small tmpfs (as root): {mounted.stderr}"
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.mark.parametrize("where", ["a file", "a full disk"])
+def test_a_cache_folder_that_cannot_be_written_still_serves_the_pdf(app, facilitator,
+                                                                    questionnaire, tmp_path,
+                                                                    caplog, where, request):
+    import logging
+
+    if where == "a file":
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("a file where the cache folder should be")
+        app.config["REPORT_CACHE_DIR"] = str(blocker / "cache")
+    else:
+        app.config["REPORT_CACHE_DIR"] = str(request.getfixturevalue("full_disk") / "cache")
+    facilitator.create(answers="named")
+    Member(app, facilitator.join_url()).join("Anne").answer_all(
+        questionnaire, {q.id: 4 for q in questionnaire.questions}).submit()
+    with caplog.at_level(logging.WARNING):
+        first = facilitator.client.get(f"{facilitator.results_url}/report.pdf")
+        second = facilitator.client.get(f"{facilitator.results_url}/report.pdf")
+    for response in (first, second):
+        assert response.status_code == 200
+        assert response.data.startswith(b"%PDF-")
+        assert response.headers["X-Report-Cache"] == "miss"  # rendered, not kept
+    warnings = [r.getMessage() for r in caplog.records if "cannot be written" in r.getMessage()]
+    assert len(warnings) == 2
+    assert "the report is served without being cached" in warnings[0]

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from datetime import date
 from pathlib import Path
 
 from selfcheck.report.render import renderer_version
+
+logger = logging.getLogger(__name__)
 
 
 class ReportCache:
@@ -63,7 +66,7 @@ class ReportCache:
     def get(self, key: str) -> bytes | None:
         try:
             return self.path(key).read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
 
     def get_or_render(self, key: str, render) -> tuple[bytes, bool]:
@@ -76,20 +79,37 @@ class ReportCache:
         body = self.get(key)
         if body is not None:
             return body, True
-        self.folder.mkdir(parents=True, exist_ok=True)
         lock_path = self.folder / f".{key}.lock"
-        with open(lock_path, "a") as lock:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock = open(lock_path, "a")  # noqa: SIM115 - closed below, also after a failure
+        except OSError as error:
+            return self._uncached(render, error), False
+        with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another request renders it
             try:
                 body = self.get(key)
                 if body is not None:
                     return body, True
                 body = render()
-                self.put(key, body)
+                try:
+                    self.put(key, body)
+                except OSError as error:  # full, or gone read-only: serve it all the same
+                    self._warn(error)
                 return body, False
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
                 lock_path.unlink(missing_ok=True)
+
+    def _uncached(self, render, error: OSError) -> bytes:
+        """The folder cannot be written (full, read-only, missing): the report is rendered
+        for this request and not kept, and the log says why."""
+        self._warn(error)
+        return render()
+
+    def _warn(self, error: OSError) -> None:
+        logger.warning("The report cache %s cannot be written (%s): the report is served "
+                       "without being cached", self.folder, error.strerror or error)
 
     def put(self, key: str, body: bytes) -> None:
         import tempfile
