@@ -147,6 +147,12 @@ def check_shared(settings: dict[str, Any]) -> None:
     if missing:
         raise ConfigError("SELFCHECK_DATABASE_URL names a database server, so every instance "
                           "must share its settings: set " + ", ".join(missing))
+    if settings.get("SIGNUP") == "open":
+        # Open sign-up answers "already exists" for a known address: on one computer that
+        # tells its owner nothing new, on a hosted service it tells anyone who has an account.
+        raise ConfigError("SELFCHECK_SIGNUP=open is for one computer: a hosted service would "
+                          "tell anyone which addresses have an account. Create accounts with "
+                          "`selfcheck user add` or share by invitation")
 
 
 def _public_url(name: str, value: str) -> str:

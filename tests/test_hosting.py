@@ -70,7 +70,9 @@ def test_sqlite_needs_none_of_them_and_a_server_takes_them_from_the_environment(
         environment, tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "SECRET_KEY": "k",
                       "REPORT_CACHE_DIR": str(tmp_path), "QUESTIONS_FILE": str(QUESTIONS_FILE)})
-    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    # the counters of every worker in one file beside the database (ratelimit.py)
+    assert app.config["RATELIMIT_STORAGE_URI"] == \
+        f"selfcheck-sqlite://{tmp_path / 'x.sqlite.ratelimit'}"
     environment.setenv("SELFCHECK_DATABASE_URL", SERVER_URL)
     environment.setenv("SELFCHECK_SECRET_KEY", "k" * 64)
     environment.setenv("SELFCHECK_RATELIMIT_STORAGE", "redis://127.0.0.1:1")
@@ -79,6 +81,21 @@ def test_sqlite_needs_none_of_them_and_a_server_takes_them_from_the_environment(
     assert (app.config["SECRET_KEY"], app.config["RATELIMIT_STORAGE_URI"],
             app.config["REPORT_CACHE_DIR"]) == ("k" * 64, "redis://127.0.0.1:1",
                                                 str(tmp_path / "cache"))
+
+
+def test_a_hosted_set_up_refuses_open_sign_up_in_one_line(environment, tmp_path):
+    """Open sign-up says "already exists" for a known address: for one computer only."""
+    for name, value in (("SELFCHECK_DATABASE_URL", SERVER_URL),
+                        ("SELFCHECK_SECRET_KEY", "k" * 64),
+                        ("SELFCHECK_RATELIMIT_STORAGE", "redis://127.0.0.1:1"),
+                        ("SELFCHECK_REPORT_CACHE_DIR", str(tmp_path)),
+                        ("SELFCHECK_SIGNUP", "open")):
+        environment.setenv(name, value)
+    result = CliRunner().invoke(main, ["serve", "--port", "5999"])
+    assert (result.exit_code, result.output) == (1, (
+        "Error: SELFCHECK_SIGNUP=open is for one computer: a hosted service would tell anyone "
+        "which addresses have an account. Create accounts with `selfcheck user add` or share "
+        "by invitation\n"))
 
 
 def test_memory_counters_with_a_database_server_are_allowed_when_chosen_but_logged(caplog,
