@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -59,10 +60,22 @@ def get_session() -> Session:
     return g.db_session
 
 
+def discard_session() -> None:
+    """End this request's session now (its connection failed); the next use opens another."""
+    _close_session(None)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()  # rolls back anything a failed request left uncommitted
+    except DBAPIError:
+        # The database went away after the answer was ready (a restart): the rollback
+        # cannot reach it, and there is nothing to roll back. Throw the connection away
+        # instead of failing a request that has already succeeded.
+        session.invalidate()
 
 
 def alembic_config(url: str):

@@ -76,9 +76,14 @@ def init_app(app: Flask) -> None:
 
 
 def to_stdout() -> None:
-    """Send the request log to stdout (for `selfcheck serve`)."""
+    """Send the request log to stdout (for `selfcheck serve`), and Flask-Limiter's warnings
+    (its storage, Redis, went away and it counts in memory) beside it."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    limits = logging.getLogger("flask-limiter")
+    limits.addHandler(handler)
+    limits.setLevel(logging.WARNING)
+    limits.propagate = False

@@ -126,6 +126,9 @@ def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = default_storage(app.config["DATABASE_URL"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis gone: count in this process, with the same limits, instead of failing every
+    # request; Flask-Limiter logs once that it fell back, and goes back when Redis answers.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and \
             is_server(app.config["DATABASE_URL"]):
         app.logger.warning("SELFCHECK_RATELIMIT_STORAGE is memory://: each app process counts "

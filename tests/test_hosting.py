@@ -288,3 +288,146 @@ def test_healthz_answers_through_nginx_and_on_each_instance(hosted):
         response = httpx.get(url, verify=tls, timeout=30)
         assert (response.status_code, response.text) == (200, "ok\n")
         assert "set-cookie" not in response.headers
+
+
+# ----------------------------------------------------------------------------- faults
+# These run last in this module: they stop and restart the servers the instances use.
+
+def _answers_in_database(database_url: str) -> dict[tuple[str, str], int | None]:
+    """(member's name, statement id) → the stored answer."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Participant.display_name, Answer.question_id,
+                                         Answer.value).join(Answer.participant)).all()
+    engine.dispose()
+    return {(name, question): value for name, question, value in rows}
+
+
+def _wait_until_healthy(url: str, tls, seconds: float = 20) -> float:
+    """How long until /healthz answers 200 again; fails after ``seconds``."""
+    import time
+
+    import httpx
+
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        try:
+            if httpx.get(f"{url}/healthz", verify=tls, timeout=5).status_code == 200:
+                return time.monotonic() - start
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer /healthz within {seconds} s")
+
+
+def test_a_postgresql_restart_mid_burst_loses_no_acknowledged_answer(hosted, postgres):
+    """`pg_ctl restart -m fast` while 10 members answer through nginx: every answer that got
+    its 302 is stored, a request cut off gets the 503 "try again" page (never a 500), and the
+    instances serve again by themselves."""
+    import threading
+    import time
+
+    import httpx
+
+    nginx = hosted["nginx"]
+    tls = ssl.create_default_context(cafile=str(nginx.certificate))
+    questionnaire = load_questionnaire(QUESTIONS_FILE)
+    with httpx.Client(base_url=nginx.url, verify=tls, timeout=60) as facilitator:
+        page = facilitator.get("/new")
+        created = facilitator.post("/new", data={
+            "csrf_token": csrf_token(page.text), "organisation": "Kolding Kommune",
+            "team": "Direktionen", "language": "da", "answers": "named",
+            "reveal": "when_revealed"})
+        join_path = re.search(r"/j/[A-Za-z0-9_-]+",
+                              facilitator.get(created.headers["Location"]).text).group(0)
+    acknowledged: dict[tuple[str, str], int] = {}
+    statuses: list[int] = []
+    lock = threading.Lock()
+    burst_started = threading.Event()
+
+    def member(number: int) -> None:
+        name = f"Fejl {number}"
+        with httpx.Client(base_url=nginx.url, verify=tls, timeout=60) as client:
+            token = None
+            while token is None:  # joining may meet the restart too
+                page = client.get(join_path)
+                if page.status_code == 200:
+                    response = client.post(join_path, data={
+                        "csrf_token": csrf_token(page.text), "display_name": name})
+                    statuses.append(response.status_code)
+                    if response.status_code == 302:
+                        token = response.headers["Location"].split("/p/", 1)[1].rstrip("/")
+                        break
+                time.sleep(0.3)
+            for step, theme in enumerate(questionnaire.themes, 1):
+                values = {q.id: 1 + (number + step) % 5 for q in theme.questions}
+                for _attempt in range(60):
+                    page = client.get(f"/p/{token}/step/{step}")
+                    with lock:
+                        statuses.append(page.status_code)
+                    if page.status_code != 200:
+                        time.sleep(0.3)
+                        continue
+                    data = {f"q_{k}": str(v) for k, v in values.items()}
+                    data.update(nav="next", csrf_token=csrf_token(page.text))
+                    response = client.post(f"/p/{token}/step/{step}", data=data)
+                    with lock:
+                        statuses.append(response.status_code)
+                    if response.status_code == 302:
+                        with lock:
+                            acknowledged.update({(name, k): v for k, v in values.items()})
+                        burst_started.set()
+                        break
+                    assert response.status_code == 503, text_of(response)[:300]
+                    assert "Databasen svarede ikke, så intet blev gemt." in text_of(response)
+                    time.sleep(0.3)
+                else:
+                    raise AssertionError(f"{name} could not save step {step}")
+
+    with ThreadPoolExecutor(10) as pool:
+        walking = [pool.submit(member, n) for n in range(10)]
+        assert burst_started.wait(60)
+        postgres.restart()
+        for future in walking:
+            future.result()
+    assert set(statuses) <= {200, 302, 503}, (sorted(set(statuses)), [
+        line for i in hosted["instances"] for line in i.log.read_text().splitlines()
+        if " 500 " in line or "Error" in line][:20])
+    stored = _answers_in_database(hosted["database_url"])
+    assert len(acknowledged) == 10 * len(questionnaire.questions)
+    assert {key: stored.get(key) for key in acknowledged} == acknowledged  # none lost
+    for instance in hosted["instances"]:
+        assert _wait_until_healthy(instance.url, tls) < 10
+    assert not [line for line in nginx.served_by() if line[2] >= 500 and line[2] != 503]
+
+
+def test_with_redis_stopped_members_answer_and_logins_stay_limited(hosted):
+    """Redis gone: each instance counts on its own (one warning in its log), members and
+    facilitators go on; Redis back: the shared counters count again."""
+    import httpx
+
+    instances, redis = hosted["instances"], hosted["redis"]
+    redis.stop()
+    try:
+        first = instances[0]
+        with httpx.Client(base_url=first.url, timeout=30) as client:
+            assert client.get("/").status_code == 200
+            page = client.get("/new")
+            created = client.post("/new", data={
+                "csrf_token": csrf_token(page.text), "organisation": "Vejen Kommune",
+                "team": "Direktionen", "language": "da", "answers": "anonymous",
+                "reveal": "when_revealed"})
+            assert created.status_code == 302
+            statuses = []
+            for n in range(7):
+                page = client.get("/login")
+                statuses.append(client.post("/login", data={
+                    "csrf_token": csrf_token(page.text), "email": "ingen@example.dk",
+                    "password": f"forkert {n}"}).status_code)
+        assert statuses == [400] * 5 + [429] * 2  # still limited, in this instance's memory
+        log = first.log.read_text()
+        # once in each worker process that met it (selfcheck serve runs two)
+        assert log.count("Rate limit storage unreachable - falling back to in-memory storage") \
+            in (1, 2)
+    finally:
+        redis.start()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import sys
+
+from flask import Blueprint, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from selfcheck.exchange.problems import ExchangeError, lines
@@ -20,6 +23,7 @@ TITLES = {
     409: lambda: _("This cannot be changed now"),
     413: lambda: _("Too much data was sent"),
     429: lambda: _("Too many attempts"),
+    503: lambda: _("Try again in a moment"),
     500: lambda: _("Something went wrong on our side"),
 }
 
@@ -62,6 +66,24 @@ def refused(error: ExchangeError):
     reason, in the page's language. Forms that can show the reasons beside their fields
     catch the error themselves."""
     return render_error(409, " ".join(lines(error.problems, _)))
+
+
+@bp.app_errorhandler(DBAPIError)
+def database_error(error: DBAPIError):
+    """The database went away (a restart, a failover, a dropped connection): 503 and "try
+    again", since nothing was saved and the next request reconnects (db.py pings first).
+    Any other database error is a fault of ours: 500, logged with its traceback."""
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        from flask import g
+
+        from selfcheck.db import discard_session
+
+        discard_session()  # its connection is dead; the next request's is pinged first
+        g.database_down = True  # the error page asks nothing of it (auth.load_account)
+        return render_error(503, _("The database did not answer, so nothing was saved. "
+                                   "Wait a moment and try again."))
+    current_app.log_exception(sys.exc_info())
+    return render_error(500, None)
 
 
 @bp.app_errorhandler(HTTPException)

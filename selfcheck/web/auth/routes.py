@@ -61,6 +61,8 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_account(value: str):
+    if g.get("database_down"):  # the "try again" page: nobody is logged in on it
+        return None
     return users.from_session_id(get_session(), value, session.get("sid"))
 
 
