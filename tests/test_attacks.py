@@ -435,3 +435,20 @@ def test_creation_without_an_account_is_limited_per_client(app, db):
     consultant = Consultant(app, "konsulent@example.dk").signup()
     consultant.client.environ_base["REMOTE_ADDR"] = "127.0.0.1"
     assert consultant.create_assessment()
+
+
+def test_forgot_answers_the_same_for_a_known_address_when_mail_is_down(app, consultant,
+                                                                       caplog):
+    import socket
+
+    with socket.socket() as probe:  # a port where no mail server listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    app.config["PUBLIC_URL"] = "https://selfcheck.example.dk"
+    person = Consultant(app, consultant.email)
+    known = person.form_post("/forgot", {"email": consultant.email})
+    unknown = person.form_post("/forgot", {"email": "ingen@example.dk"})
+    assert (known.status_code, known.headers["Location"]) == \
+        (unknown.status_code, unknown.headers["Location"]) == (302, "/login")
+    assert any("could not be sent" in r.getMessage() for r in caplog.records)

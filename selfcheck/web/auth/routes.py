@@ -203,8 +203,14 @@ def forgot():
         account = users.find_by_email(get_session(), form.email.data)
         if account is not None:
             token = users.reset_token(account, current_app.config["SECRET_KEY"])
-            mail.send_reset(current_app.config["SMTP_URL"], current_app.config["MAIL_FROM"],
-                            account.email, public_url("auth.reset", token=token))
+            try:
+                mail.send_reset(current_app.config["SMTP_URL"], current_app.config["MAIL_FROM"],
+                                account.email, public_url("auth.reset", token=token))
+            except mail.MailError as error:
+                # The same answer as for an unknown address: the page must not tell who
+                # has an account. The operator reads why in the log.
+                current_app.logger.error("The password reset mail could not be sent: %s",
+                                         error)
         flash(_("If an account has that address, a link to choose a new password is on its "
                 "way. It works for an hour."), "info")
         return redirect(url_for("auth.login"))
