@@ -76,8 +76,8 @@ def init_app(app: Flask) -> None:
 
 
 def to_stdout() -> None:
-    """Send the request log to stdout (for `selfcheck serve`), and Flask-Limiter's warnings
-    (its storage, Redis, went away and it counts in memory) beside it."""
+    """Send the request log to stdout (for `selfcheck serve`), and Flask-Limiter's word that
+    its storage (Redis) went away, so it counts in memory, and that it came back."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     logger.addHandler(handler)
@@ -85,5 +85,5 @@ def to_stdout() -> None:
     logger.propagate = False
     limits = logging.getLogger("flask-limiter")
     limits.addHandler(handler)
-    limits.setLevel(logging.WARNING)
+    limits.setLevel(logging.INFO)  # "… falling back to in-memory storage", "… recovered"
     limits.propagate = False
