@@ -8,7 +8,6 @@ Everything under ``/f/<token>`` is loaded once by the blueprint's URL value prep
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -39,7 +38,7 @@ from selfcheck.services.accounts import sharing
 from selfcheck.services.accounts.branding import brand_for_assessment
 from selfcheck.web import qr
 from selfcheck.web.context import current_document
-from selfcheck.web.downloads import PDF, attachment
+from selfcheck.web.downloads import PDF, attachment, cached_report
 from selfcheck.web.fields import EmptyForm, UploadForm
 from selfcheck.web.guards import (
     current_account,
@@ -167,13 +166,8 @@ def _report_download(kind: str, filename, mimetype: str = PDF, extension: str = 
     The revision changes with everything a report shows (revisions.py), so a cached download
     needs no more than the lookup of the assessment."""
     assessment = g.assessment
-    lang = str(get_locale())
-    today = date.today()
-    cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
-    key = cache.key(cache.scope(assessment.id), f"{kind} revision {assessment.revision}",
-                    lang, today, extension=extension)
 
-    def render() -> bytes:
+    def render(lang: str, today: date) -> bytes:
         whole = assessments.load_whole(get_session(), assessment.id)
         brand = brand_for_assessment(get_session(), whole)
         # The app's own export, built just now: the schema check is for files from outside.
@@ -182,12 +176,9 @@ def _report_download(kind: str, filename, mimetype: str = PDF, extension: str = 
             kind, data, lang, today, brand,
             in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
-    body, hit = cache.get_or_render(key, render)
-    response = attachment(body, mimetype,
-                          filename(assessment.organisation, assessment.team, today))
-    # Says whether this instance rendered the PDF or found it (perhaps another's) in the cache.
-    response.headers["X-Report-Cache"] = "hit" if hit else "miss"
-    return response
+    return cached_report(ReportCache.scope(assessment.id), f"revision {assessment.revision}",
+                         kind, filename(assessment.organisation, assessment.team, date.today()),
+                         mimetype, extension, render)
 
 
 @bp.post("/<any(close, reopen):action>")

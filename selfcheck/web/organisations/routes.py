@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -46,7 +45,7 @@ from selfcheck.services import results as result_service
 from selfcheck.services.accounts import access, sharing
 from selfcheck.services.accounts.branding import brand_for_organisation
 from selfcheck.web.context import current_document
-from selfcheck.web.downloads import PDF, attachment
+from selfcheck.web.downloads import PDF, attachment, cached_report
 from selfcheck.web.fields import EmptyForm
 from selfcheck.web.guards import (
     creates,
@@ -441,22 +440,17 @@ def _chain_download(kind: str, filename, mimetype: str = PDF, extension: str = "
     """A report of ``kind`` (report/pool.RENDERERS) of the chain. Only the organisation's row
     is loaded for a cached download; the whole chain only when it must be rendered."""
     organisation = g.organisation
-    lang, today = str(get_locale()), date.today()
-    cache = ReportCache(Path(current_app.config["REPORT_CACHE_DIR"]))
-    key = cache.key(cache.organisation_scope(organisation.id),
-                    f"{kind} {chain_revision(organisation)}", lang, today, extension=extension)
 
-    def render() -> bytes:
+    def render(lang: str, today: date) -> bytes:
         g.organisation = organisations.load_chain(get_session(), organisation.id)
         data = chain_json.load_chain_export(_export_document(), trusted=True)
         return render_pool.render(
             kind, data, lang, today, brand_for_organisation(get_session(), g.organisation),
             in_pool=bool(current_app.config.get("REPORT_RENDER_POOL")))
 
-    body, hit = cache.get_or_render(key, render)
-    response = attachment(body, mimetype, filename(organisation.name, today))
-    response.headers["X-Report-Cache"] = "hit" if hit else "miss"
-    return response
+    return cached_report(ReportCache.organisation_scope(organisation.id),
+                         chain_revision(organisation), kind,
+                         filename(organisation.name, date.today()), mimetype, extension, render)
 
 
 @org.get("/export.json")
