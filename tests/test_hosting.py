@@ -10,6 +10,7 @@ nginx log show that nothing was lost and every instance could serve every reques
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import ssl
@@ -461,3 +462,97 @@ def test_with_redis_stopped_members_answer_and_logins_stay_limited(hosted):
             assert client.post("/login", data={
                 "csrf_token": csrf_token(page.text), "email": "tilbage@example.dk",
                 "password": "forkert igen"}).status_code == 429
+
+
+def _processes_of(pid: int) -> list[int]:
+    """The gunicorn master and every process under it, read from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    family, grew = {pid}, True
+    while grew:
+        children = {child for child, parent in parents.items() if parent in family}
+        grew = not children <= family
+        family |= children
+    return sorted(family)
+
+
+def test_an_instance_killed_mid_step_tells_the_member_and_the_other_serves(hosted):
+    """One instance stops answering, then is killed with requests on its socket. A page load
+    it held is served by the other instance (safe to repeat); a step it held is not repeated
+    by nginx (it may have been saved), so the member gets nginx's page saying so, in Danish and
+    English, never a bare "502 Bad Gateway". Pressing again saves the step on the other."""
+    import signal
+    import time
+
+    import httpx
+
+    nginx, instances = hosted["nginx"], hosted["instances"]
+    victim = instances[0]
+    tls = ssl.create_default_context(cafile=str(nginx.certificate))
+    questionnaire = load_questionnaire(QUESTIONS_FILE)
+    theme = questionnaire.themes[0]
+    values = {f"q_{q.id}": str(1 + n % 5) for n, q in enumerate(theme.questions)}
+    with httpx.Client(base_url=nginx.url, verify=tls, timeout=90) as client:
+        page = client.get("/new")
+        created = client.post("/new", data={
+            "csrf_token": csrf_token(page.text), "organisation": "Ikast-Brande Kommune",
+            "team": "Direktionen", "language": "da", "answers": "named",
+            "reveal": "when_revealed"})
+        join_path = re.search(r"/j/[A-Za-z0-9_-]+",
+                              client.get(created.headers["Location"]).text).group(0)
+        page = client.get(join_path)
+        joined = client.post(join_path, data={"csrf_token": csrf_token(page.text),
+                                              "display_name": "Afbrudt"})
+        token = joined.headers["Location"].split("/p/", 1)[1].rstrip("/")
+        step = f"/p/{token}/step/1"
+        form = dict(values, nav="next", csrf_token=csrf_token(client.get(step).text))
+
+        family = _processes_of(victim.process.pid)
+        for pid in family:
+            os.kill(pid, signal.SIGSTOP)
+        held: dict[str, object] = {}
+
+        def send(method: str):
+            with httpx.Client(base_url=nginx.url, verify=tls, timeout=90,
+                              cookies=client.cookies) as browser:
+                return browser.request(method, step, data=form if method == "POST" else None)
+
+        try:
+            with ThreadPoolExecutor(8) as pool:
+                # nginx takes turns, so every other request waits in the stopped one's queue.
+                for method in ("GET", "POST"):
+                    for _ in range(6):
+                        sent = pool.submit(send, method)
+                        time.sleep(1.5)
+                        if not sent.done():
+                            held[method] = sent
+                            break
+                        assert sent.result().status_code == (200 if method == "GET" else 302)
+                assert set(held) == {"GET", "POST"}
+                for pid in family:
+                    os.kill(pid, signal.SIGKILL)
+                page, posted = held["GET"].result(), held["POST"].result()
+        finally:
+            for pid in family:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            victim.process.wait(timeout=30)
+        assert page.status_code == 200 and "csrf_token" in page.text  # the other one served it
+        assert posted.status_code == 502
+        assert posted.headers["content-type"] == "text/html; charset=utf-8"
+        assert posted.headers["cache-control"] == "no-store"
+        shown = text_of(posted)
+        assert "Siden svarede ikke" in shown and "Det er måske ikke gemt." in shown
+        assert "The page did not answer" in shown and "Bad Gateway" not in shown
+        again = client.post(step, data=form)  # the member presses again
+        assert again.status_code == 302
+    stored = _answers_in_database(hosted["database_url"])
+    assert {key: value for key, value in stored.items() if key[0] == "Afbrudt"} == {
+        ("Afbrudt", key[2:]): int(value) for key, value in values.items()}
+    victim.start()  # back for the tests after this one (nginx tries it again after 10 s)
+    victim.wait()
