@@ -103,3 +103,38 @@ def test_upgrading_on_sqlite_keeps_every_row(tmp_path, questions_document):
     upgrade_database(url)
     assert counts() == dict.fromkeys(tables, 1)
     engine.dispose()
+
+
+def test_an_address_stored_before_nfc_is_rewritten_so_its_owner_can_log_in(tmp_path):
+    """An account made with the decomposed "å" logs in again after the upgrade; a look-alike
+    of another account's address is left as it is (and still cannot log in)."""
+    import unicodedata
+
+    from selfcheck import create_app
+    from selfcheck.db import get_session
+    from selfcheck.services.accounts.passwords import hash_password
+    from selfcheck.services.accounts.users import authenticate
+
+    url = f"sqlite:///{tmp_path / 'nfd.sqlite'}"
+    upgrade_database(url, "0011")
+    decomposed = unicodedata.normalize("NFD", "Søren.Åkjær@Århus.dk")
+    look_alike = unicodedata.normalize("NFD", "bo.ågård@example.dk")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        for number, email in enumerate([decomposed, "bo.ågård@example.dk", look_alike], 1):
+            connection.execute(text(
+                "INSERT INTO account (id, email, password_hash, session_secret, created_at) "
+                "VALUES (:id, :email, :hash, :secret, '2026-11-01 10:00:00')"),
+                {"id": number, "email": email, "hash": hash_password("grøn hest 17 løber"),
+                 "secret": f"s{number}"})
+    upgrade_database(url)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(text("SELECT id, email FROM account")).all())
+    engine.dispose()
+    assert stored == {1: "søren.åkjær@århus.dk", 2: "bo.ågård@example.dk", 3: look_alike}
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x" * 32})
+    with app.app_context():
+        session = get_session()
+        assert authenticate(session, "Søren.Åkjær@Århus.dk", "grøn hest 17 løber").id == 1
+        assert authenticate(session, look_alike, "grøn hest 17 løber").id == 2
+        session.close()
