@@ -571,6 +571,33 @@ def test_a_bad_setting_is_one_line(monkeypatch):
         1, "Error: SELFCHECK_TRUSTED_PROXIES must be a whole number from 0 to 5, not 'many'\n")
 
 
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("SELFCHECK_CREATE", "everyone",
+     "SELFCHECK_CREATE must be one of anyone, accounts, not 'everyone'"),
+    ("SELFCHECK_SIGNUP", "Open", "SELFCHECK_SIGNUP must be one of open, closed, not 'Open'"),
+    ("SELFCHECK_ALLOWED_HOSTS", "https://selfcheck.example.dk",
+     "SELFCHECK_ALLOWED_HOSTS must be host names separated by commas, such as "
+     "selfcheck.example.dk,www.selfcheck.example.dk, not 'https://selfcheck.example.dk'"),
+    ("SELFCHECK_ALLOWED_HOSTS", " , ",
+     "SELFCHECK_ALLOWED_HOSTS must be host names separated by commas, such as "
+     "selfcheck.example.dk,www.selfcheck.example.dk, not ' , '"),
+    ("SELFCHECK_ALLOWED_HOSTS", "evil.example/x",
+     "SELFCHECK_ALLOWED_HOSTS must be host names separated by commas, such as "
+     "selfcheck.example.dk,www.selfcheck.example.dk, not 'evil.example/x'"),
+    ("SELFCHECK_PUBLIC_URL", "selfcheck.example.dk",
+     "SELFCHECK_PUBLIC_URL must be an address such as https://selfcheck.example.dk, "
+     "not 'selfcheck.example.dk'"),
+    ("SELFCHECK_RETENTION_DAYS", "0",
+     "SELFCHECK_RETENTION_DAYS must be a whole number from 1 to 36500, not '0'"),
+])
+def test_each_bad_setting_is_refused_in_one_line_naming_it(monkeypatch, name, value, message):
+    from click.testing import CliRunner
+
+    monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["demo"])
+    assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
+
+
 def test_a_wide_scale_is_refused_before_anything_is_built(app, runner, db, tmp_path,
                                                          export_document):
     document = copy.deepcopy(export_document)
